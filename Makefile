@@ -1,0 +1,93 @@
+# Leerpad. `make help` lists the targets. The two that matter: `make run`, `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+HOST ?= 127.0.0.1
+PORT ?= 8000
+UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+PY := .venv/bin/python
+LEERPAD := .venv/bin/leerpad
+export UV_PYTHON_PREFERENCE := only-system
+
+.PHONY: help
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-18s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+# --- Setup -------------------------------------------------------------------------------
+$(UV):
+	python3 -m pip install --quiet --user 'uv>=0.9,<1' || python3 -m pip install --quiet 'uv>=0.9,<1'
+
+.venv/.synced: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --no-dev
+	@touch $@
+
+.venv/.synced-dev: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen
+	@touch $@ .venv/.synced
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+.PHONY: system-packages
+system-packages: ## Install the Debian packages Leerpad needs (gettext)
+	@scripts/system-packages base
+
+.PHONY: install
+install: system-packages .venv/.synced node_modules/.installed messages-compile ## Install everything to run Leerpad
+
+.PHONY: install-dev
+install-dev: system-packages .venv/.synced-dev node_modules/.installed messages-compile ## Install everything to develop and test
+
+.PHONY: messages-compile
+messages-compile: ## Compile the nl/fr/en translations
+	@$(PY) manage.py compilemessages --ignore .venv --ignore node_modules -v 0
+
+.PHONY: messages
+messages: ## Extract new strings into the .po files (then translate them)
+	$(PY) manage.py makemessages -l nl -l fr -l en --no-location --ignore .venv --ignore node_modules --ignore 'var/*' --ignore 'tests/*' --ignore 'bench/*'
+
+# --- Run ---------------------------------------------------------------------------------
+.PHONY: run
+run: install ## Install, prepare the database, load the demo when empty, serve on http://127.0.0.1:8000
+	$(LEERPAD) collectstatic --noinput -v 0
+	$(LEERPAD) migrate --noinput -v 0
+	$(LEERPAD) demo --if-empty
+	$(LEERPAD) serve --bind $(HOST):$(PORT)
+
+.PHONY: dev
+dev: install-dev ## Development server with auto-reload and DEBUG on
+	$(LEERPAD) migrate --noinput -v 0
+	$(LEERPAD) demo --if-empty
+	LEERPAD_DEBUG=1 $(LEERPAD) runserver $(HOST):$(PORT)
+
+# --- Quality -----------------------------------------------------------------------------
+.PHONY: test
+test: install-dev ## Run the whole suite on SQLite
+	$(PY) -m pytest -n 2 -m "not browser" $(PYTEST_ARGS)
+
+.PHONY: test-postgres
+test-postgres: install-dev ## Run the whole suite on a throw-away PostgreSQL server
+	@scripts/system-packages postgres
+	scripts/with-postgres $(PY) -m pytest -n 2 -m "not browser" $(PYTEST_ARGS)
+
+.PHONY: test-browser
+test-browser: install-dev ## Browser tests in headless Chromium (screenshots in var/screenshots)
+	@scripts/system-packages browser
+	$(LEERPAD) collectstatic --noinput -v 0
+	$(PY) -m pytest -m browser tests/browser $(PYTEST_ARGS)
+
+.PHONY: lint
+lint: install-dev ## ruff and mypy (strict)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m mypy leerpad tests bench
+
+.PHONY: format
+format: install-dev ## Format the code with ruff
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+.PHONY: clean
+clean: ## Remove installed dependencies (keeps var/: your database and backups)
+	rm -rf .venv node_modules

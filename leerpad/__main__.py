@@ -1,0 +1,3 @@
+from leerpad.cli import main
+
+main()

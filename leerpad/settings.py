@@ -1,0 +1,264 @@
+"""Leerpad's one settings file.
+
+Every setting comes from the environment (or a `.env` file beside the checkout) with a
+safe local default, so `make run` needs no configuration. `.env.example` documents each
+variable. `LEERPAD_ENV=production` switches on the hardening that
+`manage.py check --deploy` asks for.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+import django_stubs_ext
+import environ
+from django.utils.translation import gettext_lazy as _
+
+django_stubs_ext.monkeypatch()
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+# Where local state lives: the SQLite database, uploads, backups, the generated secret key.
+VAR_DIR = Path(env.str("LEERPAD_VAR_DIR", default=str(BASE_DIR / "var")))
+
+LEERPAD_ENV = env.str("LEERPAD_ENV", default="local")
+PRODUCTION = LEERPAD_ENV == "production"
+DEBUG = env.bool("LEERPAD_DEBUG", default=False)
+
+
+def _secret_key() -> str:
+    """The secret key from the environment, or one generated once per local install.
+
+    Production must set it explicitly; a local install keeps a generated key in VAR_DIR
+    so sessions survive restarts without anyone having to invent a key.
+    """
+    configured: str = env.str("LEERPAD_SECRET_KEY", default="")
+    if configured or PRODUCTION:
+        return configured
+    key_file = VAR_DIR / "secret_key"
+    if not key_file.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_urlsafe(50))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+
+ALLOWED_HOSTS: list[str] = env.list("LEERPAD_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+CSRF_TRUSTED_ORIGINS: list[str] = env.list("LEERPAD_CSRF_TRUSTED_ORIGINS", default=[])
+SITE_URL: str = env.str("LEERPAD_SITE_URL", default="http://127.0.0.1:8000")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    "axes",
+    # Leerpad's own apps, in dependency order: core <- accounts <- domain apps.
+    "leerpad.core",
+    "leerpad.accounts",
+]
+
+MIDDLEWARE = [
+    "leerpad.core.middleware.RequestLogMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    # Last, so that it sees failed logins from every view.
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "leerpad.urls"
+WSGI_APPLICATION = "leerpad.wsgi.application"
+ASGI_APPLICATION = "leerpad.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "leerpad" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "leerpad.core.context_processors.shell",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------------------
+# SQLite by default; PostgreSQL (or any Django backend) through DATABASE_URL.
+_sqlite_path = VAR_DIR / "leerpad.sqlite3"
+DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{_sqlite_path}")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    DATABASES["default"]["OPTIONS"] = {
+        # Writers wait for each other instead of failing with "database is locked".
+        "timeout": env.int("LEERPAD_SQLITE_TIMEOUT", default=20),
+        # IMMEDIATE takes the write lock at BEGIN, so concurrent transactions queue
+        # rather than deadlock when they upgrade from read to write.
+        "transaction_mode": "IMMEDIATE",
+        # WAL lets readers run while one writer writes; NORMAL sync is safe under WAL.
+        "init_command": (
+            "PRAGMA journal_mode=WAL;"
+            "PRAGMA synchronous=NORMAL;"
+            "PRAGMA foreign_keys=ON;"
+            "PRAGMA busy_timeout=20000;"
+        ),
+    }
+else:
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("LEERPAD_DB_CONN_MAX_AGE", default=60)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- People and login -------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.Person"
+AUTHENTICATION_BACKENDS = [
+    # Axes first: it refuses a locked-out person before the password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Rate limiting: after this many failures for one e-mail address from one IP address,
+# that pair is locked out for the cool-off period.
+AXES_FAILURE_LIMIT = env.int("LEERPAD_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("LEERPAD_LOGIN_COOLOFF_HOURS", default=0.25)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_ENABLED = env.bool("LEERPAD_LOGIN_RATE_LIMIT", default=True)
+# Behind a reverse proxy, the client address comes from X-Forwarded-For.
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if env.bool("LEERPAD_BEHIND_PROXY", False)
+    else ["REMOTE_ADDR"]
+)
+
+SESSION_COOKIE_AGE = env.int("LEERPAD_SESSION_AGE_SECONDS", default=14 * 24 * 3600)
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
+
+# --- E-mail -------------------------------------------------------------------------------
+# Local default prints mails to the console log; production sets an SMTP URL.
+_email = env.email_url("LEERPAD_EMAIL_URL", default="consolemail://")
+EMAIL_BACKEND: str = _email["EMAIL_BACKEND"]
+EMAIL_HOST: str = _email.get("EMAIL_HOST") or "localhost"
+EMAIL_PORT: int = _email.get("EMAIL_PORT") or 25
+EMAIL_HOST_USER: str = _email.get("EMAIL_HOST_USER") or ""
+EMAIL_HOST_PASSWORD: str = _email.get("EMAIL_HOST_PASSWORD") or ""
+EMAIL_USE_TLS: bool = bool(_email.get("EMAIL_USE_TLS"))
+EMAIL_USE_SSL: bool = bool(_email.get("EMAIL_USE_SSL"))
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = env.str("LEERPAD_FROM_EMAIL", default="Leerpad <leerpad@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Languages ----------------------------------------------------------------------------
+LANGUAGE_CODE = env.str("LEERPAD_DEFAULT_LANGUAGE", default="nl")
+LANGUAGES = [
+    ("nl", _("Dutch")),
+    ("fr", _("French")),
+    ("en", _("English")),
+]
+LOCALE_PATHS = [BASE_DIR / "leerpad" / "locale"]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = env.str("LEERPAD_TIME_ZONE", default="Europe/Brussels")
+LANGUAGE_COOKIE_NAME = "leerpad_language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+
+# --- Static files ---------------------------------------------------------------------------
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [
+    # Installed by npm at setup (package.json), served by Leerpad itself: no CDN.
+    ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+    ("vendor/pico", BASE_DIR / "node_modules" / "@picocss" / "pico" / "css"),
+]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+MEDIA_ROOT = VAR_DIR / "media"
+MEDIA_URL = "media/"
+
+# --- Leerpad -------------------------------------------------------------------------------
+# Analytics show aggregates only for groups of at least this many people.
+LEERPAD_MIN_GROUP_SIZE = env.int("LEERPAD_MIN_GROUP_SIZE", default=5)
+# Largest HR export accepted by the people import, in bytes.
+LEERPAD_IMPORT_MAX_BYTES = env.int("LEERPAD_IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
+LEERPAD_BACKUP_DIR = Path(env.str("LEERPAD_BACKUP_DIR", default=str(VAR_DIR / "backups")))
+
+# --- Security -------------------------------------------------------------------------------
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = env.bool("LEERPAD_SSL_REDIRECT", default=True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = env.int("LEERPAD_HSTS_SECONDS", default=31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = env.bool("LEERPAD_HSTS_PRELOAD", default=False)
+
+# --- Logging ----------------------------------------------------------------------------------
+LOG_FORMAT = env.str("LEERPAD_LOG_FORMAT", default="json" if PRODUCTION else "console")
+LOG_LEVEL = env.str("LEERPAD_LOG_LEVEL", default="INFO")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "structured": {
+            "()": "leerpad.core.logging.formatter_factory",
+            "format": LOG_FORMAT,
+        },
+    },
+    "handlers": {
+        "stderr": {"class": "logging.StreamHandler", "formatter": "structured"},
+    },
+    "root": {"handlers": ["stderr"], "level": LOG_LEVEL},
+    "loggers": {
+        # Our own request log replaces Django's per-request lines.
+        "django.server": {"level": "WARNING"},
+        "django.request": {"level": "ERROR"},
+        "axes": {"level": "WARNING"},
+    },
+}

@@ -1,0 +1,25 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from leerpad.core import views as core_views
+
+admin.site.site_header = "Leerpad"
+admin.site.site_title = "Leerpad"
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("accounts/", include("leerpad.accounts.urls")),
+    path("django-admin/", admin.site.urls),
+    path("", include("leerpad.core.urls")),
+]
+
+handler400 = "leerpad.core.views.error_400"
+handler403 = "leerpad.core.views.error_403"
+handler404 = "leerpad.core.views.error_404"
+handler500 = "leerpad.core.views.error_500"
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
