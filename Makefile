@@ -72,7 +72,7 @@ test-postgres: install-dev ## Run the whole suite on a throw-away PostgreSQL ser
 	scripts/with-postgres $(PY) -m pytest -n 2 -m "not browser" $(PYTEST_ARGS)
 
 .PHONY: test-browser
-test-browser: install-dev ## Browser tests in headless Chromium (screenshots in var/screenshots)
+test-browser: install-dev ## Browser tests in headless Chromium (screenshots in test-artifacts/screenshots)
 	@scripts/system-packages browser
 	$(LEERPAD) collectstatic --noinput -v 0
 	$(PY) -m pytest -m browser tests/browser $(PYTEST_ARGS)
@@ -81,7 +81,7 @@ test-browser: install-dev ## Browser tests in headless Chromium (screenshots in 
 lint: install-dev ## ruff and mypy (strict)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
-	$(PY) -m mypy leerpad tests bench
+	$(PY) -m mypy leerpad tests conftest.py $(wildcard bench)
 
 .PHONY: format
 format: install-dev ## Format the code with ruff

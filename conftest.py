@@ -1,11 +1,11 @@
 """Shared test fixtures: named personas, one per Leerpad role.
 
-    lena   learner            (Gent)
-    cas    coach              (Gent, coaches lena)
-    dirk   L&D specialist
-    mira   marketer
-    greet  LD&M manager
-    ada    admin
+lena   learner            (Gent)
+cas    coach              (Gent, coaches lena)
+dirk   L&D specialist
+mira   marketer
+greet  LD&M manager
+ada    admin
 """
 
 from __future__ import annotations
@@ -24,9 +24,17 @@ PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture(autouse=True)
-def _fast_hasher(settings: Any) -> None:
+def _test_settings(settings: Any) -> None:
+    # Pages without a language cookie come in English, so tests can read their text.
+    settings.LANGUAGE_CODE = "en"
+    # A fast hasher: the default one is slow on purpose.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Tests render templates without running collectstatic first.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
 
 
 @pytest.fixture
@@ -50,7 +58,9 @@ def make_person(db: None) -> Callable[..., Person]:
 @pytest.fixture
 def lena(make_person: Callable[..., Person], gent: Location) -> Person:
     return make_person(
-        "Lena", location=gent, language="nl",
+        "Lena",
+        location=gent,
+        language="nl",
         job_role=JobRole.objects.get_or_create(name="Sales associate")[0],
         team=Team.objects.get_or_create(name="Store Gent")[0],
     )

@@ -1,10 +1,10 @@
 """The `leerpad` command: Django's management commands under one friendly name.
 
-    leerpad serve          production server (gunicorn, several workers)
-    leerpad demo           load the demo organisation (deterministic)
-    leerpad createadmin    create an administrator
-    leerpad backup/restore consistent online backup of the SQLite database
-    leerpad <any Django management command>
+leerpad serve          production server (gunicorn, several workers)
+leerpad demo           load the demo organisation (deterministic)
+leerpad createadmin    create an administrator
+leerpad backup/restore consistent online backup of the SQLite database
+leerpad <any Django management command>
 """
 
 from __future__ import annotations

@@ -109,7 +109,9 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------
 # SQLite by default; PostgreSQL (or any Django backend) through DATABASE_URL.
 _sqlite_path = VAR_DIR / "leerpad.sqlite3"
-DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{_sqlite_path}")}
+DATABASES = {
+    "default": env.db_url_config(env.str("DATABASE_URL", default="") or f"sqlite:///{_sqlite_path}")
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["OPTIONS"] = {
@@ -154,13 +156,16 @@ AUTH_PASSWORD_VALIDATORS = [
 # that pair is locked out for the cool-off period.
 AXES_FAILURE_LIMIT = env.int("LEERPAD_LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("LEERPAD_LOGIN_COOLOFF_HOURS", default=0.25)
+# Our login form posts the e-mail address in the field "username".
+AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_ENABLED = env.bool("LEERPAD_LOGIN_RATE_LIMIT", default=True)
 # Behind a reverse proxy, the client address comes from X-Forwarded-For.
 AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if env.bool("LEERPAD_BEHIND_PROXY", False)
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+    if env.bool("LEERPAD_BEHIND_PROXY", False)
     else ["REMOTE_ADDR"]
 )
 
@@ -222,7 +227,8 @@ MEDIA_URL = "media/"
 LEERPAD_MIN_GROUP_SIZE = env.int("LEERPAD_MIN_GROUP_SIZE", default=5)
 # Largest HR export accepted by the people import, in bytes.
 LEERPAD_IMPORT_MAX_BYTES = env.int("LEERPAD_IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
-LEERPAD_BACKUP_DIR = Path(env.str("LEERPAD_BACKUP_DIR", default=str(VAR_DIR / "backups")))
+LEERPAD_BACKUP_DIR = Path(env.str("LEERPAD_BACKUP_DIR", default="") or VAR_DIR / "backups")
+LEERPAD_DEMO_PASSWORD = env.str("LEERPAD_DEMO_PASSWORD", default="leerpad-demo")
 
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
@@ -238,9 +244,14 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = env.int("LEERPAD_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env.bool("LEERPAD_HSTS_PRELOAD", default=False)
+    if not SECURE_HSTS_PRELOAD:
+        # Preloading is a one-way door; staying off the preload list is a deliberate default.
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
+    # Load balancers probe /healthz over plain HTTP on the private network.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 # --- Logging ----------------------------------------------------------------------------------
-LOG_FORMAT = env.str("LEERPAD_LOG_FORMAT", default="json" if PRODUCTION else "console")
+LOG_FORMAT = env.str("LEERPAD_LOG_FORMAT", default="") or ("json" if PRODUCTION else "console")
 LOG_LEVEL = env.str("LEERPAD_LOG_LEVEL", default="INFO")
 LOGGING = {
     "version": 1,

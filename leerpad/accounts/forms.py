@@ -12,6 +12,13 @@ from leerpad.core.access import Role, roles_of
 
 
 class LoginForm(AuthenticationForm):
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        # Django's default says both fields are case-sensitive; our e-mail field is not.
+        "invalid_login": _(
+            "This e-mail address and password do not match an account. Check them and try again."
+        ),
+    }
     username = forms.EmailField(
         label=_("E-mail address"),
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
@@ -33,7 +40,11 @@ class ResetForm(PasswordResetForm):
         language = getattr(context.get("user"), "language", None) or translation.get_language()
         with translation.override(language):
             super().send_mail(
-                subject_template_name, email_template_name, context, from_email, to_email,
+                subject_template_name,
+                email_template_name,
+                context,
+                from_email,
+                to_email,
                 html_email_template_name,
             )
 
@@ -63,8 +74,17 @@ class PersonForm(forms.ModelForm[Person]):
     class Meta:
         model = Person
         fields = [
-            "first_name", "last_name", "email", "employee_number", "job_role", "location",
-            "team", "manager", "coach", "language", "is_active",
+            "first_name",
+            "last_name",
+            "email",
+            "employee_number",
+            "job_role",
+            "location",
+            "team",
+            "manager",
+            "coach",
+            "language",
+            "is_active",
         ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -76,8 +96,8 @@ class PersonForm(forms.ModelForm[Person]):
         people = Person.objects.filter(is_active=True).only("first_name", "last_name", "email")
         for name in ("manager", "coach"):
             field = self.fields[name]
-            assert isinstance(field, forms.ModelChoiceField)
-            field.queryset = people.exclude(pk=self.instance.pk)
+            if isinstance(field, forms.ModelChoiceField):
+                field.queryset = people.exclude(pk=self.instance.pk)
 
     def clean_email(self) -> str:
         email = str(self.cleaned_data["email"]).strip().lower()

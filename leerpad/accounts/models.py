@@ -104,31 +104,52 @@ class Person(AbstractBaseUser, PermissionsMixin):
         help_text=_("The number in the HR system; imports match people on it."),
     )
     job_role = models.ForeignKey(
-        JobRole, models.SET_NULL, null=True, blank=True, related_name="people",
+        JobRole,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="people",
         verbose_name=_("job role"),
     )
     location = models.ForeignKey(
-        Location, models.SET_NULL, null=True, blank=True, related_name="people",
+        Location,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="people",
         verbose_name=_("location"),
     )
     team = models.ForeignKey(
-        Team, models.SET_NULL, null=True, blank=True, related_name="people",
+        Team,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="people",
         verbose_name=_("team"),
     )
     language = models.CharField(
         _("language"), max_length=2, choices=Language.choices, default=Language.NL
     )
     manager = models.ForeignKey(
-        "self", models.SET_NULL, null=True, blank=True, related_name="reports",
+        "self",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reports",
         verbose_name=_("manager"),
     )
     coach = models.ForeignKey(
-        "self", models.SET_NULL, null=True, blank=True, related_name="coachees",
+        "self",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="coachees",
         verbose_name=_("coach"),
     )
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(
-        _("Django admin access"), default=False,
+        _("Django admin access"),
+        default=False,
         help_text=_("May open the technical Django admin."),
     )
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
@@ -175,7 +196,10 @@ class PeopleImport(models.Model):
     filename = models.CharField(_("file name"), max_length=255)
     content = models.TextField(_("content"))
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        related_name="+",
         verbose_name=_("uploaded by"),
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)

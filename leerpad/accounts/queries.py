@@ -8,7 +8,10 @@ from leerpad.accounts.models import Person
 
 
 def people_directory(
-    *, search: str = "", location_id: int | None = None, role: str = "",
+    *,
+    search: str = "",
+    location_id: int | None = None,
+    role: str = "",
     include_inactive: bool = False,
 ) -> QuerySet[Person]:
     """People for the admin directory, with what the list shows loaded up front."""

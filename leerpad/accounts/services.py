@@ -47,7 +47,11 @@ def set_language(person: Person, language: str) -> None:
 def create_admin(email: str, password: str, first_name: str, last_name: str = "") -> Person:
     """An administrator account (used by `leerpad createadmin`)."""
     person = Person.objects.create_user(
-        email, password, first_name=first_name, last_name=last_name, is_staff=True,
+        email,
+        password,
+        first_name=first_name,
+        last_name=last_name,
+        is_staff=True,
         is_superuser=True,
     )
     set_roles(person, [Role.ADMIN])

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from leerpad.accounts import views
+from leerpad.accounts import views, views_import
 
 app_name = "accounts"
 
@@ -12,17 +12,23 @@ urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
-        "password-reset/sent/", views.PasswordResetDoneView.as_view(),
+        "password-reset/sent/",
+        views.PasswordResetDoneView.as_view(),
         name="password_reset_done",
     ),
     path(
-        "password-reset/<uidb64>/<token>/", views.PasswordResetConfirmView.as_view(),
+        "password-reset/<uidb64>/<token>/",
+        views.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(
-        "password-reset/complete/", views.PasswordResetCompleteView.as_view(),
+        "password-reset/complete/",
+        views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
     path("people/", views.people, name="people"),
     path("people/<int:pk>/", views.person, name="person"),
+    path("people/import/", views_import.people_import, name="import"),
+    path("people/import/<int:pk>/", views_import.people_import_preview, name="import_preview"),
+    path("people/import/example.csv", views_import.people_import_example, name="import_example"),
 ]

@@ -69,9 +69,7 @@ _LDM_TEAM = {Capability.LEARN, Capability.USE_WORKSPACE, Capability.VIEW_ANALYTI
 ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
     Role.LEARNER: frozenset({Capability.LEARN}),
     Role.COACH: frozenset({Capability.LEARN, Capability.COACH_PEOPLE, Capability.USE_WORKSPACE}),
-    Role.LD_SPECIALIST: frozenset(
-        _LDM_TEAM | {Capability.MANAGE_CATALOG, Capability.MANAGE_PATHS}
-    ),
+    Role.LD_SPECIALIST: frozenset(_LDM_TEAM | {Capability.MANAGE_CATALOG, Capability.MANAGE_PATHS}),
     Role.MARKETER: frozenset(_LDM_TEAM | {Capability.MANAGE_CAMPAIGNS}),
     Role.LDM_MANAGER: frozenset(
         _LDM_TEAM

@@ -19,7 +19,7 @@ _shared_processors: list[structlog.typing.Processor] = [
 ]
 
 
-def formatter_factory(format: str = "console") -> logging.Formatter:  # noqa: A002
+def formatter_factory(format: str = "console") -> logging.Formatter:
     renderer: structlog.typing.Processor = (
         structlog.processors.JSONRenderer()
         if format == "json"
