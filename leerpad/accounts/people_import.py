@@ -50,6 +50,7 @@ import hashlib
 import io
 import json
 import re
+import secrets
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -57,7 +58,7 @@ from enum import StrEnum
 from typing import Any, Literal, TypeVar
 
 from django.conf import settings
-from django.contrib.auth.hashers import make_password
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -65,6 +66,7 @@ from django.db.models import F
 from django.db.models.functions import Lower
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -151,6 +153,19 @@ class SourceRow:
     line: int
     values: Mapping[str, str]
     problems: tuple[str, ...] = ()
+
+    @property
+    def number(self) -> str:
+        return self.values.get("employee_number", "").strip()
+
+    @property
+    def email(self) -> str:
+        return self.values.get("email", "").strip().lower()
+
+    @property
+    def name(self) -> str:
+        parts = (self.values.get("first_name", ""), self.values.get("last_name", ""))
+        return " ".join(part.strip() for part in parts if part.strip())
 
 
 @dataclass(frozen=True)
@@ -251,7 +266,7 @@ def parse_text(text: str, *, max_rows: int = MAX_ROWS) -> Table:
             if len(rows) >= max_rows:
                 errors.append(
                     _("The file has more than %(max)s rows. Split it into smaller files.")
-                    % {"max": f"{max_rows:,}"}
+                    % {"max": number_format(max_rows, force_grouping=True)}
                 )
                 break
             rows.append(_source_row(line, header, cells))
@@ -463,9 +478,6 @@ class Plan:
     def error_rows(self) -> tuple[RowPlan, ...]:
         return tuple(row for row in self.rows if row.action is Action.ERROR)
 
-    def count(self, action: Action) -> int:
-        return sum(1 for row in self.rows if row.action is action)
-
     def counts(self) -> dict[str, int]:
         found = Counter(row.action.value for row in self.rows)
         return {"rows": len(self.rows), **{action.value: found[action.value] for action in Action}}
@@ -474,7 +486,12 @@ class Plan:
         """A fingerprint of what applying would do, to notice that it changed since the preview."""
         payload = [
             [
-                [row.line, row.action.value, [[c.column, c.old, c.new] for c in row.changes]]
+                [
+                    row.line,
+                    row.action.value,
+                    row.person_id,
+                    [[c.column, c.old, c.new] for c in row.changes],
+                ]
                 for row in self.rows
             ],
             self.new_job_roles,
@@ -597,12 +614,10 @@ def _plan(table: Table, by: Person | None) -> tuple[Plan, _Snapshot]:
         except PydanticValidationError as exc:
             errors.extend(_pydantic_errors(exc))
         validated.append((source, data, errors))
-        number = source.values.get("employee_number", "").strip()
-        email = source.values.get("email", "").strip().lower()
-        if number:
-            lines_by_number[number].append(source.line)
-        if email:
-            lines_by_email[email].append(source.line)
+        if source.number:
+            lines_by_number[source.number].append(source.line)
+        if source.email:
+            lines_by_email[source.email].append(source.line)
 
     refs = {
         ref
@@ -616,59 +631,12 @@ def _plan(table: Table, by: Person | None) -> tuple[Plan, _Snapshot]:
     # First pass: whom each row is about, and every error.
     matched: list[tuple[SourceRow, PersonRow | None, list[RowError], Person | None]] = []
     for source, data, errors in validated:
+        errors.extend(_duplicates(source, lines_by_number, lines_by_email))
         existing: Person | None = None
-        number = source.values.get("employee_number", "").strip()
-        email = source.values.get("email", "").strip().lower()
-        others = [line for line in lines_by_number.get(number, []) if line != source.line]
-        if others:
-            errors.append(
-                RowError(
-                    "employee_number",
-                    _("Employee number %(number)s is also on line %(lines)s.")
-                    % {"number": number, "lines": ", ".join(map(str, others))},
-                )
-            )
-        others = [line for line in lines_by_email.get(email, []) if line != source.line]
-        if others:
-            errors.append(
-                RowError(
-                    "email",
-                    _("The e-mail address %(email)s is also on line %(lines)s.")
-                    % {"email": email, "lines": ", ".join(map(str, others))},
-                )
-            )
         if data is not None:
-            existing = snap.by_number.get(data.employee_number)
-            owner = snap.by_email.get(data.email)
-            if existing is None and owner is not None and not owner.employee_number:
-                existing = owner
-            elif owner is not None and owner is not existing:
-                errors.append(
-                    RowError(
-                        "email",
-                        _(
-                            "The e-mail address %(email)s belongs to %(name)s (employee "
-                            "number %(number)s) in Leerpad."
-                        )
-                        % {
-                            "email": data.email,
-                            "name": owner,
-                            "number": owner.employee_number or "—",
-                        },
-                    )
-                )
+            existing, found = _match(data, snap, by)
+            errors.extend(found)
             errors.extend(_reference_errors(data, lines_by_number, snap))
-            if (
-                by is not None
-                and existing is not None
-                and existing.pk == by.pk
-                and data.roles is not None
-                and Role.ADMIN in snap.roles.get(existing.pk, frozenset())
-                and Role.ADMIN not in data.roles
-            ):
-                errors.append(
-                    RowError("roles", _("You cannot take away your own admin role in an import."))
-                )
         matched.append((source, data, errors, existing))
     # People matched on e-mail get their number now: others may name them as manager.
     for _source, data, _errors, existing in matched:
@@ -680,16 +648,7 @@ def _plan(table: Table, by: Person | None) -> tuple[Plan, _Snapshot]:
     spelling = {column: dict(names) for column, names in snap.units.items()}
     rows: list[RowPlan] = []
     for source, data, errors, existing in matched:
-        number = source.values.get("employee_number", "").strip()
-        email = source.values.get("email", "").strip().lower()
-        name = " ".join(
-            part
-            for part in (
-                source.values.get("first_name", "").strip(),
-                source.values.get("last_name", "").strip(),
-            )
-            if part
-        )
+        number, email, name = source.number, source.email, source.name
         if errors or data is None:
             rows.append(
                 RowPlan(source.line, number, email, name, Action.ERROR, errors=tuple(errors))
@@ -725,6 +684,61 @@ def _plan(table: Table, by: Person | None) -> tuple[Plan, _Snapshot]:
         new_teams=tuple(sorted(new_units["team"], key=str.casefold)),
     )
     return plan, snap
+
+
+def _duplicates(
+    source: SourceRow,
+    lines_by_number: Mapping[str, list[int]],
+    lines_by_email: Mapping[str, list[int]],
+) -> Iterator[RowError]:
+    others = [line for line in lines_by_number.get(source.number, []) if line != source.line]
+    if others:
+        yield RowError(
+            "employee_number",
+            _("Employee number %(number)s is also on line %(lines)s.")
+            % {"number": source.number, "lines": ", ".join(map(str, others))},
+        )
+    others = [line for line in lines_by_email.get(source.email, []) if line != source.line]
+    if others:
+        yield RowError(
+            "email",
+            _("The e-mail address %(email)s is also on line %(lines)s.")
+            % {"email": source.email, "lines": ", ".join(map(str, others))},
+        )
+
+
+def _match(
+    data: PersonRow, snap: _Snapshot, by: Person | None
+) -> tuple[Person | None, list[RowError]]:
+    """The person a row is about (None: a new person), and the errors that depend on it."""
+    errors = []
+    existing = snap.by_number.get(data.employee_number)
+    owner = snap.by_email.get(data.email)
+    if existing is None and owner is not None and not owner.employee_number:
+        existing = owner  # someone added by hand before HR numbers were known
+    elif owner is not None and owner is not existing:
+        errors.append(
+            RowError(
+                "email",
+                _(
+                    "The e-mail address %(email)s belongs to %(name)s (employee number "
+                    "%(number)s) in Leerpad."
+                )
+                % {"email": data.email, "name": owner, "number": owner.employee_number or "—"},
+            )
+        )
+    if (
+        by is not None
+        and existing is not None
+        and existing.pk == by.pk
+        and data.roles is not None
+        and Role.ADMIN in snap.roles.get(existing.pk, frozenset())
+        and Role.ADMIN not in data.roles
+    ):
+        errors.append(
+            RowError("roles", _("You cannot take away your own admin role in an import."))
+        )
+    return existing, errors
 
 
 def _reference_errors(
@@ -874,6 +888,20 @@ def _create_units(model: type[U], names: Sequence[str]) -> None:
         model.objects.bulk_create([model(name=name) for name in names], batch_size=CHUNK)
 
 
+def _insert(people: list[Person]) -> None:
+    """Insert new people and make sure each has its primary key."""
+    Person.objects.bulk_create(people, batch_size=CHUNK)
+    if all(person.pk is not None for person in people):
+        return
+    pks: dict[str, int] = {}
+    for chunk in _chunks([person.employee_number or "" for person in people]):
+        found = Person.objects.filter(employee_number__in=chunk)
+        for number, pk in found.values_list("employee_number", "pk"):
+            pks[number or ""] = pk
+    for person in people:
+        person.pk = pks[person.employee_number or ""]
+
+
 def _write(plan: Plan, snap: _Snapshot, by: Person | None) -> None:
     _create_units(JobRole, plan.new_job_roles)
     _create_units(Location, plan.new_locations)
@@ -901,31 +929,44 @@ def _write(plan: Plan, snap: _Snapshot, by: Person | None) -> None:
             location_id=unit_id("location", data.location or ""),
             team_id=unit_id("team", data.team or ""),
         )
-        person.password = make_password(None)
+        # What set_unusable_password() stores, from one urandom call instead of 40.
+        person.password = UNUSABLE_PASSWORD_PREFIX + secrets.token_urlsafe(30)
         created.append((row, data, person))
-    Person.objects.bulk_create([person for _r, _d, person in created], batch_size=CHUNK)
-    if any(person.pk is None for _r, _d, person in created):
-        pks: dict[str, int] = {}
-        for chunk in _chunks([data.employee_number for _r, data, _p in created]):
-            found = Person.objects.filter(employee_number__in=chunk)
-            for number, pk in found.values_list("employee_number", "pk"):
-                pks[number or ""] = pk
-        for _row, data, person in created:
-            person.pk = pks[data.employee_number]
     pk_by_number = dict(snap.referenced)
-    pk_by_number.update({data.employee_number: person.pk for _r, data, person in created})
 
     def person_id(ref: str | None) -> int | None:
         return pk_by_number[ref] if ref else None
 
-    linked: list[Person] = []
-    for _row, data, person in created:
-        if data.manager_employee_number or data.coach_employee_number:
-            person.manager_id = person_id(data.manager_employee_number)
-            person.coach_id = person_id(data.coach_employee_number)
-            linked.append(person)
-    if linked:
-        Person.objects.bulk_update(linked, ["manager", "coach"], batch_size=CHUNK)
+    # Managers are created before the people they manage, in waves down the hierarchy, so
+    # that links are written with the rows; only a cycle needs a second pass.
+    pending = created
+    while pending:
+        wave = [
+            item
+            for item in pending
+            if all(
+                not ref or ref in pk_by_number
+                for ref in (item[1].manager_employee_number, item[1].coach_employee_number)
+            )
+        ]
+        cycle = not wave
+        if cycle:
+            wave = pending
+        for _row, data, person in wave:
+            if not cycle:
+                person.manager_id = person_id(data.manager_employee_number)
+                person.coach_id = person_id(data.coach_employee_number)
+        _insert([person for _r, _d, person in wave])
+        pk_by_number.update({data.employee_number: person.pk for _r, data, person in wave})
+        if cycle:
+            for _row, data, person in wave:
+                person.manager_id = person_id(data.manager_employee_number)
+                person.coach_id = person_id(data.coach_employee_number)
+            Person.objects.bulk_update(
+                [person for _r, _d, person in wave], ["manager", "coach"], batch_size=CHUNK
+            )
+        waved = {id(item) for item in wave}
+        pending = [item for item in pending if id(item) not in waved]
 
     updated: list[Person] = []
     fields: set[str] = set()

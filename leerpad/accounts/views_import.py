@@ -133,6 +133,7 @@ def people_import_preview(request: HttpRequest, pk: int) -> HttpResponse:
             },
         )
     plan = importer.preview(record.content, by=_person(request))
+    counts = plan.counts()
     show = request.GET.get("show", "")
     show = show if show in _SHOW else ""
     rows = [row for row in plan.rows if row.action in _SHOW[show]] if show else list(plan.rows)
@@ -140,7 +141,8 @@ def people_import_preview(request: HttpRequest, pk: int) -> HttpResponse:
     context: dict[str, Any] = {
         "record": record,
         "plan": plan,
-        "counts": plan.counts(),
+        "counts": counts,
+        "changes": counts["create"] + counts["update"],
         "page": page,
         "show": show,
         "digest": plan.digest() if plan.is_valid else "",

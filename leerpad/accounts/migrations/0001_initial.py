@@ -9,107 +9,276 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='JobRole',
+            name="JobRole",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, unique=True, verbose_name='name')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, unique=True, verbose_name="name")),
             ],
             options={
-                'verbose_name': 'job role',
-                'verbose_name_plural': 'job roles',
-                'ordering': ['name'],
+                "verbose_name": "job role",
+                "verbose_name_plural": "job roles",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Location',
+            name="Location",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, unique=True, verbose_name='name')),
-                ('city', models.CharField(blank=True, max_length=120, verbose_name='city')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, unique=True, verbose_name="name")),
+                ("city", models.CharField(blank=True, max_length=120, verbose_name="city")),
             ],
             options={
-                'verbose_name': 'location',
-                'verbose_name_plural': 'locations',
-                'ordering': ['name'],
+                "verbose_name": "location",
+                "verbose_name_plural": "locations",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Team',
+            name="Team",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, unique=True, verbose_name='name')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, unique=True, verbose_name="name")),
             ],
             options={
-                'verbose_name': 'team',
-                'verbose_name_plural': 'teams',
-                'ordering': ['name'],
+                "verbose_name": "team",
+                "verbose_name_plural": "teams",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('email', models.EmailField(max_length=254, unique=True, verbose_name='e-mail address')),
-                ('first_name', models.CharField(max_length=150, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
-                ('employee_number', models.CharField(blank=True, help_text='The number in the HR system; imports match people on it.', max_length=40, null=True, unique=True, verbose_name='employee number')),
-                ('language', models.CharField(choices=[('nl', 'Nederlands'), ('fr', 'Français'), ('en', 'English')], default='nl', max_length=2, verbose_name='language')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('is_staff', models.BooleanField(default=False, help_text='May open the technical Django admin.', verbose_name='Django admin access')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('coach', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='coachees', to=settings.AUTH_USER_MODEL, verbose_name='coach')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('manager', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='reports', to=settings.AUTH_USER_MODEL, verbose_name='manager')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
-                ('job_role', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='people', to='accounts.jobrole', verbose_name='job role')),
-                ('location', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='people', to='accounts.location', verbose_name='location')),
-                ('team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='people', to='accounts.team', verbose_name='team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                (
+                    "last_login",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last login"),
+                ),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "email",
+                    models.EmailField(max_length=254, unique=True, verbose_name="e-mail address"),
+                ),
+                ("first_name", models.CharField(max_length=150, verbose_name="first name")),
+                (
+                    "last_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="last name"),
+                ),
+                (
+                    "employee_number",
+                    models.CharField(
+                        blank=True,
+                        help_text="The number in the HR system; imports match people on it.",
+                        max_length=40,
+                        null=True,
+                        unique=True,
+                        verbose_name="employee number",
+                    ),
+                ),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[("nl", "Nederlands"), ("fr", "Français"), ("en", "English")],
+                        default="nl",
+                        max_length=2,
+                        verbose_name="language",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="May open the technical Django admin.",
+                        verbose_name="Django admin access",
+                    ),
+                ),
+                (
+                    "date_joined",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="date joined"
+                    ),
+                ),
+                (
+                    "coach",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="coachees",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="coach",
+                    ),
+                ),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "manager",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="reports",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="manager",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
+                (
+                    "job_role",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="people",
+                        to="accounts.jobrole",
+                        verbose_name="job role",
+                    ),
+                ),
+                (
+                    "location",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="people",
+                        to="accounts.location",
+                        verbose_name="location",
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="people",
+                        to="accounts.team",
+                        verbose_name="team",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'person',
-                'verbose_name_plural': 'people',
-                'ordering': ['last_name', 'first_name'],
+                "verbose_name": "person",
+                "verbose_name_plural": "people",
+                "ordering": ["last_name", "first_name"],
             },
             managers=[
-                ('objects', leerpad.accounts.models.PersonManager()),
+                ("objects", leerpad.accounts.models.PersonManager()),
             ],
         ),
         migrations.CreateModel(
-            name='PeopleImport',
+            name="PeopleImport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('filename', models.CharField(max_length=255, verbose_name='file name')),
-                ('content', models.TextField(verbose_name='content')),
-                ('uploaded_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='uploaded at')),
-                ('status', models.CharField(choices=[('previewed', 'previewed'), ('applied', 'applied')], default='previewed', max_length=20, verbose_name='status')),
-                ('applied_at', models.DateTimeField(blank=True, null=True, verbose_name='applied at')),
-                ('summary', models.JSONField(blank=True, default=dict, verbose_name='summary')),
-                ('uploaded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='uploaded by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("filename", models.CharField(max_length=255, verbose_name="file name")),
+                ("content", models.TextField(verbose_name="content")),
+                (
+                    "uploaded_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="uploaded at"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("previewed", "previewed"), ("applied", "applied")],
+                        default="previewed",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "applied_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="applied at"),
+                ),
+                ("summary", models.JSONField(blank=True, default=dict, verbose_name="summary")),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="uploaded by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'people import',
-                'verbose_name_plural': 'people imports',
-                'ordering': ['-uploaded_at'],
+                "verbose_name": "people import",
+                "verbose_name_plural": "people imports",
+                "ordering": ["-uploaded_at"],
             },
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['last_name', 'first_name'], name='accounts_pe_last_na_6349a6_idx'),
+            model_name="person",
+            index=models.Index(
+                fields=["last_name", "first_name"], name="accounts_pe_last_na_6349a6_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='person',
-            constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('email'), name='person_email_ci_unique'),
+            model_name="person",
+            constraint=models.UniqueConstraint(
+                django.db.models.functions.text.Lower("email"), name="person_email_ci_unique"
+            ),
         ),
     ]

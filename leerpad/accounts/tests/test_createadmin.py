@@ -16,8 +16,13 @@ def test_createadmin_from_a_script(monkeypatch: Any) -> None:
     monkeypatch.setattr("sys.stdin", io.StringIO("a-long-and-unusual-passphrase\n"))
     out = io.StringIO()
     call_command(
-        "createadmin", "--email", "Root@Example.test", "--first-name", "Root",
-        "--password-stdin", stdout=out,
+        "createadmin",
+        "--email",
+        "Root@Example.test",
+        "--first-name",
+        "Root",
+        "--password-stdin",
+        stdout=out,
     )
     person = Person.objects.get(email="root@example.test")
     assert Role.ADMIN in roles_of(person)
@@ -44,6 +49,4 @@ def test_createadmin_refuses_bad_input(
 def test_createadmin_refuses_a_taken_address(lena: Person, monkeypatch: Any) -> None:
     monkeypatch.setattr("sys.stdin", io.StringIO("a-long-passphrase-1\n"))
     with pytest.raises(CommandError, match="already"):
-        call_command(
-            "createadmin", "--email", lena.email, "--first-name", "L", "--password-stdin"
-        )
+        call_command("createadmin", "--email", lena.email, "--first-name", "L", "--password-stdin")

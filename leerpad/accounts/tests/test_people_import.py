@@ -13,7 +13,7 @@ from django.core.management.base import CommandError
 from django.test import Client
 from django.utils import translation
 
-from leerpad.accounts import people_import
+from leerpad.accounts import people_import, services
 from leerpad.accounts.models import JobRole, Location, PeopleImport, Person, Team
 from leerpad.accounts.people_import import Action, ImportRefused, Plan, PlanChanged
 from leerpad.core.access import Role, roles_of
@@ -379,6 +379,20 @@ def test_manager_and_coach_may_be_in_the_file_in_any_order_or_already_in_leerpad
     assert bo.manager is not None and bo.manager.employee_number == "4"
 
 
+def test_people_who_manage_each_other_are_linked_too() -> None:
+    run(
+        csv_text(
+            "1;a@example.com;An;;;;;;2;3;",
+            "2;b@example.com;Bo;;;;;;1;;",
+            "3;c@example.com;Cy;;;;;;2;1;",
+        )
+    )
+    people = {p.employee_number: p for p in Person.objects.select_related("manager", "coach")}
+    assert people["1"].manager == people["2"] and people["1"].coach == people["3"]
+    assert people["2"].manager == people["1"]
+    assert people["3"].manager == people["2"] and people["3"].coach == people["1"]
+
+
 def test_a_manager_matched_on_email_in_the_same_file_is_linked(lena: Person, cas: Person) -> None:
     text = csv_text("1;cas@example.test;Cas;Test;;;;;;;", "2;lena@example.test;Lena;Test;;;;;;1;")
     plan = plan_for(text)
@@ -435,7 +449,7 @@ def test_a_failure_halfway_rolls_everything_back(monkeypatch: pytest.MonkeyPatch
         raise RuntimeError("the disk is full")
 
     # Roles are set last, after people, org units and links were written.
-    monkeypatch.setattr(people_import.services, "set_roles", fail)
+    monkeypatch.setattr(services, "set_roles", fail)
     before = snapshot()
     record = PeopleImport.objects.create(filename="hr.csv", content=csv_text(AN, LUC))
     with pytest.raises(RuntimeError):
@@ -613,6 +627,17 @@ def test_a_stale_preview_is_shown_again_instead_of_applied(
     assert PeopleImport.objects.get().status == PeopleImport.Status.PREVIEWED
 
 
+def test_a_preview_without_changes_offers_nothing_to_apply(admin_client: Client) -> None:
+    run(csv_text(AN, LUC))
+    upload(admin_client, csv_text(AN, LUC))
+    record = PeopleImport.objects.get(status=PeopleImport.Status.PREVIEWED)
+    response = admin_client.get(f"/accounts/people/import/{record.pk}/?show=changes")
+    html = response.content.decode()
+    assert response.context["counts"]["unchanged"] == 2
+    assert 'name="digest"' not in html
+    assert "everyone in the file is up to date" in html
+
+
 @pytest.mark.parametrize(
     ("name", "data", "message"),
     [
@@ -703,16 +728,3 @@ def test_command_reports_unreadable_files(tmp_path: Path) -> None:
     (tmp_path / "empty.csv").write_bytes(b"")
     with pytest.raises(CommandError, match="empty"):
         call_command("importpeople", str(tmp_path / "empty.csv"))
-
-
-def test_tmp_measure() -> None:
-    import time
-    text = _many_rows(20000)
-    t=time.perf_counter(); plan = plan_for(text); t1=time.perf_counter()-t
-    record = PeopleImport.objects.create(filename="hr.csv", content=text)
-    t=time.perf_counter(); people_import.apply(record); t2=time.perf_counter()-t
-    changed = text.replace(";Last;", ";Other;")
-    t=time.perf_counter(); plan_for(changed); t3=time.perf_counter()-t
-    record = PeopleImport.objects.create(filename="hr.csv", content=changed)
-    t=time.perf_counter(); people_import.apply(record); t4=time.perf_counter()-t
-    print("TIMES", round(t1,2), round(t2,2), round(t3,2), round(t4,2), len(text))

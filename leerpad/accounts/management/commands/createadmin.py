@@ -21,7 +21,8 @@ class Command(BaseCommand):
         parser.add_argument("--first-name", default="", help="First name.")
         parser.add_argument("--last-name", default="", help="Last name.")
         parser.add_argument(
-            "--password-stdin", action="store_true",
+            "--password-stdin",
+            action="store_true",
             help="Read the password from standard input (for scripts).",
         )
 
