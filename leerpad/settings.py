@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     # Leerpad's own apps, in dependency order: core <- accounts <- domain apps.
     "leerpad.core",
     "leerpad.accounts",
+    "leerpad.lrs",
 ]
 
 MIDDLEWARE = [
@@ -227,6 +228,8 @@ MEDIA_URL = "media/"
 LEERPAD_MIN_GROUP_SIZE = env.int("LEERPAD_MIN_GROUP_SIZE", default=5)
 # Largest HR export accepted by the people import, in bytes.
 LEERPAD_IMPORT_MAX_BYTES = env.int("LEERPAD_IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
+# Largest xAPI request accepted (a batch of statements with attachments), in bytes.
+LEERPAD_LRS_MAX_BODY_BYTES = env.int("LEERPAD_LRS_MAX_BODY_BYTES", default=20 * 1024 * 1024)
 LEERPAD_BACKUP_DIR = Path(env.str("LEERPAD_BACKUP_DIR", default="") or VAR_DIR / "backups")
 LEERPAD_DEMO_PASSWORD = env.str("LEERPAD_DEMO_PASSWORD", default="leerpad-demo")
 

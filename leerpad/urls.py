@@ -10,6 +10,7 @@ admin.site.site_title = "Leerpad"
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/", include("leerpad.accounts.urls")),
+    path("xapi/", include("leerpad.lrs.urls")),
     path("django-admin/", admin.site.urls),
     path("", include("leerpad.core.urls")),
 ]

@@ -1,0 +1,6 @@
+"""Placeholder until implemented (being written now)."""
+from django.http import HttpRequest, HttpResponse
+
+
+def statements(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(status=501)
