@@ -77,6 +77,14 @@ test-browser: install-dev ## Browser tests in headless Chromium (screenshots in 
 	$(LEERPAD) collectstatic --noinput -v 0
 	$(PY) -m pytest -m browser tests/browser $(PYTEST_ARGS)
 
+.PHONY: conformance
+conformance: install-dev ## ADL LRS conformance suite (xAPI 1.0.3 and 2.0) against a live Leerpad
+	$(PY) scripts/conformance.py $(CONFORMANCE_ARGS)
+
+.PHONY: bench-lrs
+bench-lrs: install ## LRS benchmark: 50k batched + 1k single POSTs, filtered GETs (BENCH_ARGS="--fill 1000000")
+	$(PY) bench/bench_lrs.py $(BENCH_ARGS)
+
 .PHONY: lint
 lint: install-dev ## ruff and mypy (strict)
 	$(PY) -m ruff check .

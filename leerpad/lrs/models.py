@@ -12,9 +12,22 @@ or "account:<homePage>|<name>".
 
 from __future__ import annotations
 
+import hashlib
+
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
+def key_hash(text: str) -> int:
+    """A signed 64-bit digest of an IRI or IFI, for the filter indexes.
+
+    Indexes on the digests stay small and fast whatever the length of the IRIs (a B-tree
+    entry on the raw text would break PostgreSQL's row size limit for very long ones).
+    Queries filter on the digest and on the text, so a collision can never mix results.
+    """
+    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "big", signed=True)
 
 
 class Scope(models.TextChoices):
@@ -45,7 +58,11 @@ class Client(models.Model):
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     created_by = models.ForeignKey(
-        "accounts.Person", models.SET_NULL, null=True, blank=True, related_name="+",
+        "accounts.Person",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("created by"),
     )
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
@@ -62,31 +79,53 @@ class Client(models.Model):
 class Statement(models.Model):
     # The auto id orders statements by arrival: (stored, id) is a total order for paging.
     statement_id = models.UUIDField(unique=True)
-    stored = models.DateTimeField(db_index=True)
+    stored = models.DateTimeField()
     timestamp = models.DateTimeField()
     version = models.CharField(max_length=20)
-    verb_iri = models.CharField(max_length=2048)
+    verb_iri = models.TextField()
+    verb_hash = models.BigIntegerField(default=0)  # key_hash(verb_iri)
     actor_ifi = models.CharField(max_length=2048, blank=True)
     object_type = models.CharField(max_length=20)
-    object_iri = models.CharField(max_length=2048, blank=True)  # activity id, when an Activity
+    object_iri = models.TextField(blank=True)  # activity id, when an Activity
     statement_ref = models.UUIDField(null=True, blank=True)  # target, when a StatementRef
     registration = models.UUIDField(null=True, blank=True)
-    authority_ifi = models.CharField(max_length=2048, blank=True)
+    authority_ifi = models.TextField(blank=True)
+    authority_hash = models.BigIntegerField(default=0)  # key_hash(authority_ifi)
     voided = models.BooleanField(default=False)
     client = models.ForeignKey(Client, models.SET_NULL, null=True, blank=True, related_name="+")
     payload = models.JSONField()
-    # The statement as it arrived (before the LRS added stored/authority/version): kept so
-    # that the same id with the same content can be recognised when it is posted again.
-    original = models.JSONField()
+    # The statement as it arrived. The statement store leaves it empty: the payload
+    # stands for it when the same id comes again, since the LRS only adds properties
+    # that the comparison of Data 2.3.1 ignores (id, stored, authority, version, a
+    # missing timestamp), and not writing the statement twice halves a write's bytes.
+    original = models.JSONField(null=True, blank=True)
 
     class Meta:
+        # Every GET /statements filter walks one of these in (stored, id) order, so a page
+        # is read without sorting; the agent and activity filters use the link tables'.
+        # Partial indexes keep the columns that are mostly empty out of the write path.
         indexes = [
-            models.Index(fields=["verb_iri", "stored"]),
-            models.Index(fields=["actor_ifi", "stored"]),
-            models.Index(fields=["object_iri", "stored"]),
-            models.Index(fields=["registration", "stored"]),
-            models.Index(fields=["statement_ref"]),
-            models.Index(fields=["stored", "id"]),
+            models.Index(fields=["stored", "id"], name="lrs_stmt_stored"),
+            models.Index(fields=["verb_hash", "stored", "id"], name="lrs_stmt_verb"),
+            models.Index(fields=["authority_hash", "stored", "id"], name="lrs_stmt_authority"),
+            models.Index(fields=["actor_ifi", "stored"], name="lrs_stmt_actor"),
+            models.Index(
+                fields=["registration", "stored", "id"],
+                name="lrs_stmt_registration",
+                condition=Q(registration__isnull=False),
+            ),
+            # Statements that target another one: voiding lookups and the StatementRef
+            # rule of GET /statements (Communication 2.1.3).
+            models.Index(
+                fields=["statement_ref"],
+                name="lrs_stmt_ref",
+                condition=Q(statement_ref__isnull=False),
+            ),
+            models.Index(
+                fields=["stored", "id"],
+                name="lrs_stmt_ref_stored",
+                condition=Q(statement_ref__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -102,11 +141,20 @@ class StatementAgent(models.Model):
         RELATED = "related"  # authority, instructor, team, sub-statement, group members
 
     statement = models.ForeignKey(Statement, models.CASCADE, related_name="agents")
-    ifi = models.CharField(max_length=2048)
+    ifi = models.TextField()
+    ifi_hash = models.BigIntegerField(default=0)  # key_hash(ifi)
+    # Copied from the statement so that a filter reads its page in order from one index.
+    stored = models.DateTimeField(default=timezone.now)
+    # One row per agent and statement: the closest relation wins (actor, object, related).
     relation = models.CharField(max_length=10, choices=Relation.choices)
 
     class Meta:
-        indexes = [models.Index(fields=["ifi", "relation"])]
+        indexes = [
+            models.Index(fields=["ifi_hash", "stored", "statement"], name="lrs_stmtagent_ifi")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.relation} {self.ifi}"
 
 
 class StatementActivity(models.Model):
@@ -117,11 +165,19 @@ class StatementActivity(models.Model):
         RELATED = "related"  # context activities, sub-statement object
 
     statement = models.ForeignKey(Statement, models.CASCADE, related_name="activities")
-    iri = models.CharField(max_length=2048)
+    iri = models.TextField()
+    iri_hash = models.BigIntegerField(default=0)  # key_hash(iri)
+    stored = models.DateTimeField(default=timezone.now)  # as in StatementAgent
+    # One row per activity and statement: "object" wins over "related".
     relation = models.CharField(max_length=10, choices=Relation.choices)
 
     class Meta:
-        indexes = [models.Index(fields=["iri", "relation"])]
+        indexes = [
+            models.Index(fields=["iri_hash", "stored", "statement"], name="lrs_stmtactivity_iri")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.relation} {self.iri}"
 
 
 class Attachment(models.Model):
@@ -132,6 +188,9 @@ class Attachment(models.Model):
     content = models.BinaryField()
     length = models.PositiveBigIntegerField()
     statements = models.ManyToManyField(Statement, related_name="attachment_files")
+
+    def __str__(self) -> str:
+        return f"{self.content_type} {self.sha2}"
 
 
 class Activity(models.Model):
@@ -144,11 +203,16 @@ class Activity(models.Model):
     class Meta:
         verbose_name_plural = "activities"
 
+    def __str__(self) -> str:
+        return self.iri
+
 
 class Document(models.Model):
     """State, activity profile and agent profile documents (Communication 2.2-2.7).
 
-    Missing parts of the key are stored as "" (not NULL) so the unique constraint holds.
+    Missing parts of the key are stored as "" (not NULL). The key columns are unbounded
+    text, so uniqueness and lookups go through SHA-256 digests of the key: an index on
+    the raw IRIs would break PostgreSQL's B-tree row size limit for long IRIs.
     """
 
     class Kind(models.TextChoices):
@@ -157,20 +221,21 @@ class Document(models.Model):
         AGENT_PROFILE = "agent_profile"
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    activity_iri = models.CharField(max_length=2048, blank=True)
-    agent_ifi = models.CharField(max_length=2048, blank=True)
+    activity_iri = models.TextField(blank=True)
+    agent_ifi = models.TextField(blank=True)
     registration = models.CharField(max_length=36, blank=True)
-    document_id = models.CharField(max_length=2048)
+    document_id = models.TextField()
+    # sha256(kind, activity_iri, agent_ifi): the set that list and delete-all act on.
+    context_hash = models.CharField(max_length=64)
+    # sha256(kind, activity_iri, agent_ifi, registration, document_id): one document.
+    key_hash = models.CharField(max_length=64, unique=True)
     content_type = models.CharField(max_length=255)
     content = models.BinaryField()
     etag = models.CharField(max_length=64)
     updated = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["kind", "activity_iri", "agent_ifi", "registration", "document_id"],
-                name="lrs_document_unique_key",
-            )
-        ]
-        indexes = [models.Index(fields=["kind", "activity_iri", "agent_ifi", "updated"])]
+        indexes = [models.Index(fields=["context_hash", "registration", "updated"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.document_id}"

@@ -109,11 +109,6 @@ def test_static_files_load_from_collectstatic(
     )
 
 
-@pytest.mark.xfail(
-    reason="app.css sets --pico-primary on :root, which loses to Pico's more specific "
-    ":root:not([data-theme=dark]) rule, so Pico's own green (#007a50) shows instead",
-    strict=False,
-)
 def test_leerpad_green_is_the_primary_colour(page: Page) -> None:
     page.goto("/accounts/login/")
     background = page.evaluate(

@@ -473,9 +473,4 @@ def test_check_deploy_passes_in_production_mode(tmp_path: Path) -> None:
         check=False,
     )
     output = result.stdout + result.stderr
-    if result.returncode != 0 and set(re.findall(r"\((\w+\.\w+)\)", output)) == {"security.W021"}:
-        pytest.xfail(
-            "settings.py: production leaves SECURE_HSTS_PRELOAD off by default (rightly: "
-            "preloading is hard to undo) but does not silence security.W021 for that choice"
-        )
     assert result.returncode == 0, output

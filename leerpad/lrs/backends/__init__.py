@@ -13,14 +13,17 @@ from leerpad.lrs.backends.base import DocumentStore, StatementStore
 
 @cache
 def statement_store() -> StatementStore:
-    path = getattr(settings, "LEERPAD_LRS_STATEMENT_STORE", "leerpad.lrs.backends.orm.OrmStatementStore")
+    path = getattr(
+        settings, "LEERPAD_LRS_STATEMENT_STORE", "leerpad.lrs.backends.orm.OrmStatementStore"
+    )
     return cast(StatementStore, import_string(path)())
 
 
 @cache
 def document_store() -> DocumentStore:
     path = getattr(
-        settings, "LEERPAD_LRS_DOCUMENT_STORE",
+        settings,
+        "LEERPAD_LRS_DOCUMENT_STORE",
         "leerpad.lrs.backends.orm_documents.OrmDocumentStore",
     )
     return cast(DocumentStore, import_string(path)())

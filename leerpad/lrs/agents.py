@@ -1,0 +1,60 @@
+"""How Leerpad's people appear in xAPI statements, and back.
+
+One rule: a person is the Agent
+
+    {"objectType": "Agent", "name": <full name>,
+     "account": {"homePage": SITE_URL, "name": "<person's primary key>"}}
+
+Why an account and not the e-mail address (mbox): an account on Leerpad is stable for
+the life of the person's record, while e-mail addresses change (a marriage, a new
+domain after a merger), and an Agent's identifier must never change or the person's
+history splits in two (xAPI Data 2.4.2.3: an Inverse Functional Identifier identifies
+one agent for ever). It also keeps the address out of every statement, analytics
+export and outside tool that reads the LRS. The primary key is not a secret: it means
+nothing outside Leerpad.
+
+The e-mail address is the identifier only when an outside tool already knows the person
+by it (an e-learning package host that sends ``mbox``); `person_for_agent` therefore
+resolves both forms, so such statements still reach the right person.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+
+if TYPE_CHECKING:
+    from leerpad.accounts.models import Person
+
+
+def agent_for_person(person: Person) -> dict[str, Any]:
+    """The xAPI Agent for ``person`` (see the module docstring)."""
+    return {
+        "objectType": "Agent",
+        "name": person.get_full_name() or str(person),
+        "account": {"homePage": settings.SITE_URL, "name": str(person.pk)},
+    }
+
+
+def person_for_agent(agent: dict[str, Any]) -> Person | None:
+    """The person an Agent stands for, or None.
+
+    An account on this Leerpad (homePage = SITE_URL) names the person by primary key;
+    an mbox ("mailto:...") by e-mail address, case-insensitively. Other identifiers
+    (mbox_sha1sum, openid, accounts elsewhere) resolve to no one.
+    """
+    from leerpad.accounts.models import Person
+
+    account = agent.get("account")
+    if isinstance(account, dict):
+        name = account.get("name")
+        if account.get("homePage") != settings.SITE_URL or not isinstance(name, str):
+            return None
+        if not name.isdigit():
+            return None
+        return Person.objects.filter(pk=int(name)).first()
+    mbox = agent.get("mbox")
+    if isinstance(mbox, str) and mbox.lower().startswith("mailto:"):
+        return Person.objects.filter(email__iexact=mbox[len("mailto:") :]).first()
+    return None
