@@ -40,13 +40,22 @@ VERSION_1 = "1.0.3"
 VERSION_2 = "2.0.0"
 SUPPORTED_VERSIONS = (VERSION_1, VERSION_2)
 _VERSION_ALIASES = {
-    "1.0": VERSION_1, "1.0.0": VERSION_1, "1.0.1": VERSION_1, "1.0.2": VERSION_1,
-    "1.0.3": VERSION_1, "2.0": VERSION_2, "2.0.0": VERSION_2,
+    "1.0": VERSION_1,
+    "1.0.0": VERSION_1,
+    "1.0.1": VERSION_1,
+    "1.0.2": VERSION_1,
+    "1.0.3": VERSION_1,
+    "2.0": VERSION_2,
+    "2.0.0": VERSION_2,
 }
 
 _ALTERNATE_HEADERS = {
-    "authorization", "x-experience-api-version", "content-type", "content-length",
-    "if-match", "if-none-match",
+    "authorization",
+    "x-experience-api-version",
+    "content-type",
+    "content-length",
+    "if-match",
+    "if-none-match",
 }
 
 CORS_HEADERS = {
@@ -118,17 +127,26 @@ def authenticate(authorization: str) -> Client:
     """The active client named by an HTTP Basic Authorization header, or a 401."""
     scheme, _, encoded = authorization.partition(" ")
     if scheme.lower() != "basic" or not encoded:
-        raise XapiError(401, "Authentication required: HTTP Basic with an LRS client key.",
-                        {"WWW-Authenticate": 'Basic realm="Leerpad xAPI"'})
+        raise XapiError(
+            401,
+            "Authentication required: HTTP Basic with an LRS client key.",
+            {"WWW-Authenticate": 'Basic realm="Leerpad xAPI"'},
+        )
     try:
         key, _, secret = base64.b64decode(encoded.strip()).decode("utf-8").partition(":")
     except (binascii.Error, UnicodeDecodeError) as exc:
-        raise XapiError(401, "The Authorization header is not valid Basic credentials.",
-                        {"WWW-Authenticate": 'Basic realm="Leerpad xAPI"'}) from exc
+        raise XapiError(
+            401,
+            "The Authorization header is not valid Basic credentials.",
+            {"WWW-Authenticate": 'Basic realm="Leerpad xAPI"'},
+        ) from exc
     client = Client.objects.filter(key=key, is_active=True).first()
     if client is None or not hmac.compare_digest(client.secret_hash, hash_secret(secret)):
-        raise XapiError(401, "Unknown or revoked LRS client key, or wrong secret.",
-                        {"WWW-Authenticate": 'Basic realm="Leerpad xAPI"'})
+        raise XapiError(
+            401,
+            "Unknown or revoked LRS client key, or wrong secret.",
+            {"WWW-Authenticate": 'Basic realm="Leerpad xAPI"'},
+        )
     now = timezone.now()
     # Recording the last use once a minute is enough and spares a write per request.
     if client.last_used_at is None or (now - client.last_used_at).total_seconds() > 60:
@@ -259,8 +277,9 @@ def _prepare(
     else:
         alternate = False
     if method not in allowed:
-        raise XapiError(405, f"{method} is not allowed on this resource.",
-                        {"Allow": ", ".join(sorted(allowed))})
+        raise XapiError(
+            405, f"{method} is not allowed on this resource.", {"Allow": ", ".join(sorted(allowed))}
+        )
 
     version = VERSION_1
     raw_version = headers.get("x-experience-api-version", "").strip()

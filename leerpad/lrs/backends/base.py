@@ -124,8 +124,15 @@ class DocumentStore(Protocol):
 
     def list_ids(self, key: DocumentKey, *, since: dt.datetime | None) -> list[str]: ...
 
-    def put(self, key: DocumentKey, document_id: str, content_type: str, content: bytes,
-            *, merge_json: bool) -> StoredDocument:
+    def put(
+        self,
+        key: DocumentKey,
+        document_id: str,
+        content_type: str,
+        content: bytes,
+        *,
+        merge_json: bool,
+    ) -> StoredDocument:
         """Create or replace; with merge_json, merge a JSON object into the stored one."""
         ...
 

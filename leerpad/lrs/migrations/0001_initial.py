@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,135 +15,248 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Activity',
+            name="Activity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('iri', models.CharField(max_length=2048, unique=True)),
-                ('definition', models.JSONField(default=dict)),
-                ('updated', models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("iri", models.CharField(max_length=2048, unique=True)),
+                ("definition", models.JSONField(default=dict)),
+                ("updated", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'verbose_name_plural': 'activities',
+                "verbose_name_plural": "activities",
             },
         ),
         migrations.CreateModel(
-            name='Client',
+            name="Client",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('key', models.CharField(max_length=64, unique=True, verbose_name='key')),
-                ('secret_hash', models.CharField(max_length=256)),
-                ('scopes', models.JSONField(default=list, verbose_name='scopes')),
-                ('authority', models.JSONField(default=dict, verbose_name='authority')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created at')),
-                ('last_used_at', models.DateTimeField(blank=True, null=True, verbose_name='last used at')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("key", models.CharField(max_length=64, unique=True, verbose_name="key")),
+                ("secret_hash", models.CharField(max_length=256)),
+                ("scopes", models.JSONField(default=list, verbose_name="scopes")),
+                ("authority", models.JSONField(default=dict, verbose_name="authority")),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="created at"
+                    ),
+                ),
+                (
+                    "last_used_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last used at"),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'LRS client',
-                'verbose_name_plural': 'LRS clients',
-                'ordering': ['name'],
+                "verbose_name": "LRS client",
+                "verbose_name_plural": "LRS clients",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Document',
+            name="Document",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('state', 'State'), ('activity_profile', 'Activity Profile'), ('agent_profile', 'Agent Profile')], max_length=20)),
-                ('activity_iri', models.CharField(blank=True, max_length=2048)),
-                ('agent_ifi', models.CharField(blank=True, max_length=2048)),
-                ('registration', models.CharField(blank=True, max_length=36)),
-                ('document_id', models.CharField(max_length=2048)),
-                ('content_type', models.CharField(max_length=255)),
-                ('content', models.BinaryField()),
-                ('etag', models.CharField(max_length=64)),
-                ('updated', models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("state", "State"),
+                            ("activity_profile", "Activity Profile"),
+                            ("agent_profile", "Agent Profile"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("activity_iri", models.CharField(blank=True, max_length=2048)),
+                ("agent_ifi", models.CharField(blank=True, max_length=2048)),
+                ("registration", models.CharField(blank=True, max_length=36)),
+                ("document_id", models.CharField(max_length=2048)),
+                ("content_type", models.CharField(max_length=255)),
+                ("content", models.BinaryField()),
+                ("etag", models.CharField(max_length=64)),
+                ("updated", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'indexes': [models.Index(fields=['kind', 'activity_iri', 'agent_ifi', 'updated'], name='lrs_documen_kind_9a4ed1_idx')],
-                'constraints': [models.UniqueConstraint(fields=('kind', 'activity_iri', 'agent_ifi', 'registration', 'document_id'), name='lrs_document_unique_key')],
+                "indexes": [
+                    models.Index(
+                        fields=["kind", "activity_iri", "agent_ifi", "updated"],
+                        name="lrs_documen_kind_9a4ed1_idx",
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("kind", "activity_iri", "agent_ifi", "registration", "document_id"),
+                        name="lrs_document_unique_key",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Statement',
+            name="Statement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('statement_id', models.UUIDField(unique=True)),
-                ('stored', models.DateTimeField(db_index=True)),
-                ('timestamp', models.DateTimeField()),
-                ('version', models.CharField(max_length=20)),
-                ('verb_iri', models.CharField(max_length=2048)),
-                ('actor_ifi', models.CharField(blank=True, max_length=2048)),
-                ('object_type', models.CharField(max_length=20)),
-                ('object_iri', models.CharField(blank=True, max_length=2048)),
-                ('statement_ref', models.UUIDField(blank=True, null=True)),
-                ('registration', models.UUIDField(blank=True, null=True)),
-                ('authority_ifi', models.CharField(blank=True, max_length=2048)),
-                ('voided', models.BooleanField(default=False)),
-                ('payload', models.JSONField()),
-                ('original', models.JSONField()),
-                ('client', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='lrs.client')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("statement_id", models.UUIDField(unique=True)),
+                ("stored", models.DateTimeField(db_index=True)),
+                ("timestamp", models.DateTimeField()),
+                ("version", models.CharField(max_length=20)),
+                ("verb_iri", models.CharField(max_length=2048)),
+                ("actor_ifi", models.CharField(blank=True, max_length=2048)),
+                ("object_type", models.CharField(max_length=20)),
+                ("object_iri", models.CharField(blank=True, max_length=2048)),
+                ("statement_ref", models.UUIDField(blank=True, null=True)),
+                ("registration", models.UUIDField(blank=True, null=True)),
+                ("authority_ifi", models.CharField(blank=True, max_length=2048)),
+                ("voided", models.BooleanField(default=False)),
+                ("payload", models.JSONField()),
+                ("original", models.JSONField()),
+                (
+                    "client",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="lrs.client",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Attachment',
+            name="Attachment",
             fields=[
-                ('sha2', models.CharField(max_length=128, primary_key=True, serialize=False)),
-                ('content_type', models.CharField(max_length=255)),
-                ('content', models.BinaryField()),
-                ('length', models.PositiveBigIntegerField()),
-                ('statements', models.ManyToManyField(related_name='attachment_files', to='lrs.statement')),
+                ("sha2", models.CharField(max_length=128, primary_key=True, serialize=False)),
+                ("content_type", models.CharField(max_length=255)),
+                ("content", models.BinaryField()),
+                ("length", models.PositiveBigIntegerField()),
+                (
+                    "statements",
+                    models.ManyToManyField(related_name="attachment_files", to="lrs.statement"),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='StatementActivity',
+            name="StatementActivity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('iri', models.CharField(max_length=2048)),
-                ('relation', models.CharField(choices=[('object', 'Object'), ('related', 'Related')], max_length=10)),
-                ('statement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='activities', to='lrs.statement')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("iri", models.CharField(max_length=2048)),
+                (
+                    "relation",
+                    models.CharField(
+                        choices=[("object", "Object"), ("related", "Related")], max_length=10
+                    ),
+                ),
+                (
+                    "statement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="activities",
+                        to="lrs.statement",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='StatementAgent',
+            name="StatementAgent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ifi', models.CharField(max_length=2048)),
-                ('relation', models.CharField(choices=[('actor', 'Actor'), ('object', 'Object'), ('related', 'Related')], max_length=10)),
-                ('statement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='agents', to='lrs.statement')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("ifi", models.CharField(max_length=2048)),
+                (
+                    "relation",
+                    models.CharField(
+                        choices=[("actor", "Actor"), ("object", "Object"), ("related", "Related")],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "statement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="agents",
+                        to="lrs.statement",
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='statement',
-            index=models.Index(fields=['verb_iri', 'stored'], name='lrs_stateme_verb_ir_721b57_idx'),
+            model_name="statement",
+            index=models.Index(
+                fields=["verb_iri", "stored"], name="lrs_stateme_verb_ir_721b57_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='statement',
-            index=models.Index(fields=['actor_ifi', 'stored'], name='lrs_stateme_actor_i_3d791f_idx'),
+            model_name="statement",
+            index=models.Index(
+                fields=["actor_ifi", "stored"], name="lrs_stateme_actor_i_3d791f_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='statement',
-            index=models.Index(fields=['object_iri', 'stored'], name='lrs_stateme_object__cd2ea8_idx'),
+            model_name="statement",
+            index=models.Index(
+                fields=["object_iri", "stored"], name="lrs_stateme_object__cd2ea8_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='statement',
-            index=models.Index(fields=['registration', 'stored'], name='lrs_stateme_registr_9a04a6_idx'),
+            model_name="statement",
+            index=models.Index(
+                fields=["registration", "stored"], name="lrs_stateme_registr_9a04a6_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='statement',
-            index=models.Index(fields=['statement_ref'], name='lrs_stateme_stateme_c00cf0_idx'),
+            model_name="statement",
+            index=models.Index(fields=["statement_ref"], name="lrs_stateme_stateme_c00cf0_idx"),
         ),
         migrations.AddIndex(
-            model_name='statement',
-            index=models.Index(fields=['stored', 'id'], name='lrs_stateme_stored_a373c5_idx'),
+            model_name="statement",
+            index=models.Index(fields=["stored", "id"], name="lrs_stateme_stored_a373c5_idx"),
         ),
         migrations.AddIndex(
-            model_name='statementactivity',
-            index=models.Index(fields=['iri', 'relation'], name='lrs_stateme_iri_f22702_idx'),
+            model_name="statementactivity",
+            index=models.Index(fields=["iri", "relation"], name="lrs_stateme_iri_f22702_idx"),
         ),
         migrations.AddIndex(
-            model_name='statementagent',
-            index=models.Index(fields=['ifi', 'relation'], name='lrs_stateme_ifi_9a1095_idx'),
+            model_name="statementagent",
+            index=models.Index(fields=["ifi", "relation"], name="lrs_stateme_ifi_9a1095_idx"),
         ),
     ]

@@ -5,137 +5,154 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('lrs', '0002_document_hashed_key'),
+        ("lrs", "0002_document_hashed_key"),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='statement',
-            name='lrs_stateme_verb_ir_721b57_idx',
+            model_name="statement",
+            name="lrs_stateme_verb_ir_721b57_idx",
         ),
         migrations.RemoveIndex(
-            model_name='statement',
-            name='lrs_stateme_object__cd2ea8_idx',
+            model_name="statement",
+            name="lrs_stateme_object__cd2ea8_idx",
         ),
         migrations.RemoveIndex(
-            model_name='statement',
-            name='lrs_stateme_registr_9a04a6_idx',
+            model_name="statement",
+            name="lrs_stateme_registr_9a04a6_idx",
         ),
         migrations.RemoveIndex(
-            model_name='statement',
-            name='lrs_stateme_stateme_c00cf0_idx',
+            model_name="statement",
+            name="lrs_stateme_stateme_c00cf0_idx",
         ),
         migrations.RemoveIndex(
-            model_name='statementactivity',
-            name='lrs_stateme_iri_f22702_idx',
+            model_name="statementactivity",
+            name="lrs_stateme_iri_f22702_idx",
         ),
         migrations.RemoveIndex(
-            model_name='statementagent',
-            name='lrs_stateme_ifi_9a1095_idx',
+            model_name="statementagent",
+            name="lrs_stateme_ifi_9a1095_idx",
         ),
         migrations.RenameIndex(
-            model_name='statement',
-            new_name='lrs_stmt_stored',
-            old_name='lrs_stateme_stored_a373c5_idx',
+            model_name="statement",
+            new_name="lrs_stmt_stored",
+            old_name="lrs_stateme_stored_a373c5_idx",
         ),
         migrations.RenameIndex(
-            model_name='statement',
-            new_name='lrs_stmt_actor',
-            old_name='lrs_stateme_actor_i_3d791f_idx',
+            model_name="statement",
+            new_name="lrs_stmt_actor",
+            old_name="lrs_stateme_actor_i_3d791f_idx",
         ),
         migrations.AddField(
-            model_name='statement',
-            name='authority_hash',
+            model_name="statement",
+            name="authority_hash",
             field=models.BigIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='statement',
-            name='verb_hash',
+            model_name="statement",
+            name="verb_hash",
             field=models.BigIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='statementactivity',
-            name='iri_hash',
+            model_name="statementactivity",
+            name="iri_hash",
             field=models.BigIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='statementactivity',
-            name='stored',
+            model_name="statementactivity",
+            name="stored",
             field=models.DateTimeField(default=django.utils.timezone.now),
         ),
         migrations.AddField(
-            model_name='statementagent',
-            name='ifi_hash',
+            model_name="statementagent",
+            name="ifi_hash",
             field=models.BigIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='statementagent',
-            name='stored',
+            model_name="statementagent",
+            name="stored",
             field=models.DateTimeField(default=django.utils.timezone.now),
         ),
         migrations.AlterField(
-            model_name='statement',
-            name='authority_ifi',
+            model_name="statement",
+            name="authority_ifi",
             field=models.TextField(blank=True),
         ),
         migrations.AlterField(
-            model_name='statement',
-            name='object_iri',
+            model_name="statement",
+            name="object_iri",
             field=models.TextField(blank=True),
         ),
         migrations.AlterField(
-            model_name='statement',
-            name='original',
+            model_name="statement",
+            name="original",
             field=models.JSONField(blank=True, null=True),
         ),
         migrations.AlterField(
-            model_name='statement',
-            name='stored',
+            model_name="statement",
+            name="stored",
             field=models.DateTimeField(),
         ),
         migrations.AlterField(
-            model_name='statement',
-            name='verb_iri',
+            model_name="statement",
+            name="verb_iri",
             field=models.TextField(),
         ),
         migrations.AlterField(
-            model_name='statementactivity',
-            name='iri',
+            model_name="statementactivity",
+            name="iri",
             field=models.TextField(),
         ),
         migrations.AlterField(
-            model_name='statementagent',
-            name='ifi',
+            model_name="statementagent",
+            name="ifi",
             field=models.TextField(),
         ),
         migrations.AddIndex(
-            model_name='statement',
-            index=models.Index(fields=['verb_hash', 'stored', 'id'], name='lrs_stmt_verb'),
+            model_name="statement",
+            index=models.Index(fields=["verb_hash", "stored", "id"], name="lrs_stmt_verb"),
         ),
         migrations.AddIndex(
-            model_name='statement',
-            index=models.Index(fields=['authority_hash', 'stored', 'id'], name='lrs_stmt_authority'),
+            model_name="statement",
+            index=models.Index(
+                fields=["authority_hash", "stored", "id"], name="lrs_stmt_authority"
+            ),
         ),
         migrations.AddIndex(
-            model_name='statement',
-            index=models.Index(condition=models.Q(('registration__isnull', False)), fields=['registration', 'stored', 'id'], name='lrs_stmt_registration'),
+            model_name="statement",
+            index=models.Index(
+                condition=models.Q(("registration__isnull", False)),
+                fields=["registration", "stored", "id"],
+                name="lrs_stmt_registration",
+            ),
         ),
         migrations.AddIndex(
-            model_name='statement',
-            index=models.Index(condition=models.Q(('statement_ref__isnull', False)), fields=['statement_ref'], name='lrs_stmt_ref'),
+            model_name="statement",
+            index=models.Index(
+                condition=models.Q(("statement_ref__isnull", False)),
+                fields=["statement_ref"],
+                name="lrs_stmt_ref",
+            ),
         ),
         migrations.AddIndex(
-            model_name='statement',
-            index=models.Index(condition=models.Q(('statement_ref__isnull', False)), fields=['stored', 'id'], name='lrs_stmt_ref_stored'),
+            model_name="statement",
+            index=models.Index(
+                condition=models.Q(("statement_ref__isnull", False)),
+                fields=["stored", "id"],
+                name="lrs_stmt_ref_stored",
+            ),
         ),
         migrations.AddIndex(
-            model_name='statementactivity',
-            index=models.Index(fields=['iri_hash', 'stored', 'statement'], name='lrs_stmtactivity_iri'),
+            model_name="statementactivity",
+            index=models.Index(
+                fields=["iri_hash", "stored", "statement"], name="lrs_stmtactivity_iri"
+            ),
         ),
         migrations.AddIndex(
-            model_name='statementagent',
-            index=models.Index(fields=['ifi_hash', 'stored', 'statement'], name='lrs_stmtagent_ifi'),
+            model_name="statementagent",
+            index=models.Index(
+                fields=["ifi_hash", "stored", "statement"], name="lrs_stmtagent_ifi"
+            ),
         ),
     ]
