@@ -164,6 +164,11 @@ def _split_content_type(value: str) -> tuple[str, dict[str, str]]:
     return media.strip().lower(), params
 
 
+def _default_version() -> str:
+    configured = str(getattr(settings, "LEERPAD_LRS_DEFAULT_VERSION", VERSION_2))
+    return _VERSION_ALIASES.get(configured, VERSION_2)
+
+
 def _max_body() -> int:
     return int(getattr(settings, "LEERPAD_LRS_MAX_BODY_BYTES", 20 * 1024 * 1024))
 
@@ -191,6 +196,8 @@ def _unwrap_alternate(
     method = request.GET["method"].upper()
     if method not in {"GET", "PUT", "POST", "DELETE", "HEAD"}:
         raise XapiError(400, f"Alternate request syntax: unknown method '{method}'.")
+    if not body:
+        raise XapiError(400, "Alternate request syntax needs a form-encoded body.")
     media, _ = _split_content_type(request.META.get("CONTENT_TYPE", ""))
     if media != "application/x-www-form-urlencoded":
         raise XapiError(
@@ -235,7 +242,8 @@ def xapi_view(
         @csrf_exempt
         @wraps(handler)
         def view(request: HttpRequest) -> HttpResponse:
-            version = VERSION_1
+            # Errors before the version is known speak the deployment's default version.
+            version = _default_version()
             try:
                 if request.method == "OPTIONS":
                     response = HttpResponse(status=200)
