@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import base64
 import binascii
+import datetime as dt
 import hashlib
 import hmac
 import json
-from collections.abc import Callable, Mapping
+import re
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import wraps
 from typing import Any
@@ -34,6 +36,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from leerpad.lrs.models import Client, Scope
+from leerpad.lrs.xapi import parse_timestamp
 
 # Versions this LRS speaks, newest last. A request's header picks one.
 VERSION_1 = "1.0.3"
@@ -105,6 +108,26 @@ class XapiRequest:
             raise XapiError(400, "The request body is not UTF-8.") from exc
         except json.JSONDecodeError as exc:
             raise XapiError(400, f"The request body is not valid JSON: {exc.msg}.") from exc
+
+
+def check_params(params: Iterable[str], allowed: Iterable[str]) -> None:
+    """Unknown parameters, and known ones in the wrong case, are errors (3.2.s3.b7-8)."""
+    unknown = sorted(set(params) - set(allowed))
+    if unknown:
+        raise XapiError(400, f"Unknown or misplaced parameter(s): {', '.join(unknown)}.")
+
+
+def timestamp_param(params: Mapping[str, str], name: str) -> dt.datetime | None:
+    """An ISO 8601 timestamp parameter (since, until), or None when absent."""
+    value = params.get(name)
+    if value is None:
+        return None
+    # A "+" offset that the client forgot to percent-encode arrives as a space.
+    value = re.sub(r" (?=\d{2}(?::?\d{2})?$)", "+", value.strip())
+    try:
+        return parse_timestamp(value)
+    except ValueError as exc:
+        raise XapiError(400, f"Parameter '{name}' must be an ISO 8601 timestamp: {exc}.") from exc
 
 
 def error_response(status: int, message: str, version: str = VERSION_1) -> JsonResponse:

@@ -19,8 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,7 +29,14 @@ from django.utils.http import http_date
 
 from leerpad.lrs.backends import document_store
 from leerpad.lrs.backends.base import DocumentKey, StoredDocument
-from leerpad.lrs.http import VERSION_1, XapiError, XapiRequest, xapi_view
+from leerpad.lrs.http import (
+    VERSION_1,
+    XapiError,
+    XapiRequest,
+    check_params,
+    timestamp_param,
+    xapi_view,
+)
 from leerpad.lrs.models import Activity, Document, Scope, Statement
 from leerpad.lrs.xapi import (
     XapiValidationError,
@@ -38,7 +44,6 @@ from leerpad.lrs.xapi import (
     is_iri,
     is_uuid,
     parse_agent,
-    parse_timestamp,
 )
 
 JSON_MEDIA_TYPE = "application/json"
@@ -154,7 +159,7 @@ def activities(xreq: XapiRequest) -> HttpResponse:
     An activity the LRS has never seen still gets an Activity object, with its id only
     (2.5.s2.b1; the 2.0 suite expects 200, not 404).
     """
-    _check_params(xreq, {"activityId"})
+    check_params(xreq.params, {"activityId"})
     iri = _activity_iri(xreq)
     activity: dict[str, Any] = {"objectType": "Activity", "id": iri}
     definition = Activity.objects.filter(iri=iri).values_list("definition", flat=True).first()
@@ -171,7 +176,7 @@ def agents(xreq: XapiRequest) -> HttpResponse:
     the agent's own identifier and the names the LRS has seen with it: the one in the
     request and those in recent statements the agent made.
     """
-    _check_params(xreq, {"agent"})
+    check_params(xreq.params, {"agent"})
     agent = _agent(xreq)
     if agent.get("objectType") == "Group":
         raise XapiError(400, "Parameter 'agent' must be an Agent, not a Group.")
@@ -201,14 +206,14 @@ def _document_resource(xreq: XapiRequest, resource: _Resource) -> HttpResponse:
     method = "GET" if xreq.method == "HEAD" else xreq.method
     document_id = xreq.params.get(resource.id_param)
     single = document_id is not None
-    _check_params(xreq, resource.params(method, single))
+    check_params(xreq.params, resource.params(method, single))
     key = _document_key(xreq, resource)
     if document_id is not None and not document_id:
         raise XapiError(400, f"Parameter '{resource.id_param}' must not be empty.")
 
     if method == "GET":
         if document_id is None:
-            return _list_ids(key, _since(xreq))
+            return _list_ids(key, timestamp_param(xreq.params, "since"))
         return _get_document(xreq, key, document_id)
     if document_id is None:
         if method == "DELETE" and resource.delete_all:
@@ -367,13 +372,6 @@ def _quoted(etag: str) -> str:
 # --- Parameters --------------------------------------------------------------------------
 
 
-def _check_params(xreq: XapiRequest, allowed: Iterable[str]) -> None:
-    """Unknown parameters, and known ones in the wrong case, are errors (3.2.s3.b7-8)."""
-    unknown = sorted(set(xreq.params) - set(allowed))
-    if unknown:
-        raise XapiError(400, f"Unknown parameter(s) for this request: {', '.join(unknown)}.")
-
-
 def _document_key(xreq: XapiRequest, resource: _Resource) -> DocumentKey:
     return DocumentKey(
         kind=resource.kind,
@@ -409,18 +407,6 @@ def _registration(params: Mapping[str, str]) -> str:
     if not is_uuid(value):
         raise XapiError(400, "Parameter 'registration' must be a UUID.")
     return value.lower()
-
-
-def _since(xreq: XapiRequest) -> dt.datetime | None:
-    value = xreq.params.get("since")
-    if value is None:
-        return None
-    # A "+" offset that the client forgot to percent-encode arrives as a space.
-    value = re.sub(r" (?=\d{2}(?::?\d{2})?$)", "+", value.strip())
-    try:
-        return parse_timestamp(value)
-    except ValueError as exc:
-        raise XapiError(400, f"Parameter 'since' {exc}.") from exc
 
 
 def _required(params: Mapping[str, str], name: str) -> str:

@@ -17,7 +17,7 @@ import datetime as dt
 import json
 import secrets
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -29,7 +29,7 @@ from django.utils.http import http_date
 from leerpad.lrs import services
 from leerpad.lrs.backends import statement_store
 from leerpad.lrs.backends.base import StatementConflict, StatementQuery, StoredAttachment
-from leerpad.lrs.http import XapiError, XapiRequest, xapi_view
+from leerpad.lrs.http import XapiError, XapiRequest, check_params, timestamp_param, xapi_view
 from leerpad.lrs.models import Scope
 from leerpad.lrs.xapi import (
     XapiValidationError,
@@ -109,14 +109,8 @@ def _authority(xreq: XapiRequest) -> dict[str, Any]:
     return services.client_authority(xreq.client)
 
 
-def _check_params(params: Iterable[str], allowed: set[str]) -> None:
-    unknown = sorted(set(params) - allowed)
-    if unknown:
-        raise XapiError(400, f"Unknown or misplaced parameter(s): {', '.join(unknown)}.")
-
-
 def _put(xreq: XapiRequest) -> HttpResponse:
-    _check_params(xreq.params, {"statementId"})
+    check_params(xreq.params, {"statementId"})
     statement_id = xreq.params.get("statementId")
     if statement_id is None:
         raise XapiError(400, "PUT needs the parameter 'statementId'.")
@@ -137,7 +131,7 @@ def _put(xreq: XapiRequest) -> HttpResponse:
 
 
 def _post(xreq: XapiRequest) -> HttpResponse:
-    _check_params(xreq.params, set())
+    check_params(xreq.params, set())
     data, parts = _read_statements(xreq)
     ids = services.record_statements(
         data, version=xreq.version, authority=_authority(xreq), client=xreq.client, parts=parts
@@ -292,10 +286,10 @@ def _get(xreq: XapiRequest) -> HttpResponse:
     if "statementId" in params or "voidedStatementId" in params:
         return _get_one(xreq)
     if "more" in params:
-        _check_params(params, {"more"})
+        check_params(params, {"more"})
         query, filters = _from_more(xreq, params["more"])
     else:
-        _check_params(params, _QUERY_PARAMS)
+        check_params(params, _QUERY_PARAMS)
         filters = dict(params)
         query = _query(xreq, filters)
     fmt = _format(filters)
@@ -318,7 +312,7 @@ def _get(xreq: XapiRequest) -> HttpResponse:
 
 def _get_one(xreq: XapiRequest) -> HttpResponse:
     params = xreq.params
-    _check_params(params, _SINGLE_PARAMS)
+    check_params(params, _SINGLE_PARAMS)
     if "statementId" in params and "voidedStatementId" in params:
         raise XapiError(400, "Use either 'statementId' or 'voidedStatementId', not both.")
     voided = "voidedStatementId" in params
@@ -349,16 +343,6 @@ def _get_one(xreq: XapiRequest) -> HttpResponse:
     return response
 
 
-def _timestamp_param(params: Mapping[str, str], name: str) -> dt.datetime | None:
-    value = params.get(name)
-    if value is None:
-        return None
-    try:
-        return parse_timestamp(value)
-    except ValueError as exc:
-        raise XapiError(400, f"Parameter '{name}' must be an ISO 8601 timestamp.") from exc
-
-
 def _query(xreq: XapiRequest, params: Mapping[str, str]) -> StatementQuery:
     agent_ifi_value = None
     if "agent" in params:
@@ -385,8 +369,8 @@ def _query(xreq: XapiRequest, params: Mapping[str, str]) -> StatementQuery:
         registration=uuid.UUID(registration) if registration else None,
         related_activities=_bool(params, "related_activities"),
         related_agents=_bool(params, "related_agents"),
-        since=_timestamp_param(params, "since"),
-        until=_timestamp_param(params, "until"),
+        since=timestamp_param(params, "since"),
+        until=timestamp_param(params, "until"),
         limit=int(limit_text),
         ascending=_bool(params, "ascending"),
         authority_ifi=_mine(xreq),
