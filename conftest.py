@@ -24,7 +24,7 @@ PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture(autouse=True)
-def _test_settings(settings: Any) -> None:
+def _test_settings(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
     # Pages without a language cookie come in English, so tests can read their text.
     settings.LANGUAGE_CODE = "en"
     # A fast hasher: the default one is slow on purpose.
@@ -35,6 +35,12 @@ def _test_settings(settings: Any) -> None:
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # Background tasks run at once, inside the test's transaction.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    # Uploads and the search index go to a folder of this test's own.
+    scratch = tmp_path_factory.mktemp("var")
+    settings.MEDIA_ROOT = scratch / "media"
+    settings.LEERPAD_SEARCH_DIR = scratch / "search"
 
 
 @pytest.fixture

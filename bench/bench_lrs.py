@@ -2,14 +2,15 @@
 
 Phases, against a live `leerpad serve` on loopback with a fresh database:
 
-1. POST N generated statements in batches of B (default 50,000 in batches of 100);
-2. POST S single statements (default 1,000);
+1. POST N generated statements in batches of B (default 50,000 in batches of 100), one
+   request at a time; the bodies are generated before the clock starts;
+2. POST S single statements (default 1,000), likewise;
 3. time filtered GET /statements queries (agent, verb, activity, registration, since,
    agent+verb, plain limit) Q times each;
 4. with --fill TOTAL, top the store up to TOTAL statements through the in-process store
    (the HTTP path was measured already; this only gets the size), then time the GETs again;
 5. print statements/s, latency p50/p95 per phase and the server's memory (RSS of the
-   gunicorn master and workers).
+   gunicorn master and workers, and of the task worker `leerpad serve` starts).
 
 DATABASE_URL chooses PostgreSQL (the bench then uses that database as it is: point it at
 an empty one); without it a fresh SQLite file in .bench/ is used.
@@ -121,7 +122,9 @@ class Api:
         }
 
     def request(self, method: str, path: str, body: Any = None) -> tuple[int, bytes, float]:
-        data = json.dumps(body).encode() if body is not None else None
+        """One request; ``body`` is JSON-encoded unless it is bytes already. Only the
+        request itself is timed."""
+        data = body if isinstance(body, bytes) or body is None else json.dumps(body).encode()
         started = time.perf_counter()
         self.conn.request(method, path, body=data, headers=self.headers)
         response = self.conn.getresponse()
@@ -141,18 +144,34 @@ def line(label: str, values: list[float], extra: str = "") -> None:
 
 
 def server_rss_mib(pid: int) -> float:
-    total = 0
+    """RSS of the server: the gunicorn master and its children (workers, task worker)."""
+    return sum(rss for _, rss in _server_processes(pid))
+
+
+def _server_processes(pid: int) -> list[tuple[str, float]]:
+    """(command line, RSS in MiB) of the server process and its children."""
     pids = [pid]
     children = Path(f"/proc/{pid}/task/{pid}/children")
     if children.exists():
         pids += [int(p) for p in children.read_text().split()]
+    found = []
     for p in pids:
         status = Path(f"/proc/{p}/status")
         if status.exists():
+            cmdline = Path(f"/proc/{p}/cmdline").read_bytes().replace(b"\0", b" ").decode()
             for row in status.read_text().splitlines():
                 if row.startswith("VmRSS:"):
-                    total += int(row.split()[1])
-    return total / 1024
+                    found.append((cmdline, int(row.split()[1]) / 1024))
+    return found
+
+
+def memory_line(pid: int) -> str:
+    processes = _server_processes(pid)
+    total = sum(rss for _, rss in processes)
+    # `leerpad serve` also starts the background task worker; it is not the LRS's.
+    tasks = sum(rss for cmdline, rss in processes if "db_worker" in cmdline)
+    web = f" (web server {total - tasks:.0f} MiB, task worker {tasks:.0f} MiB)" if tasks else ""
+    return f"  server RSS {total:.0f} MiB{web}\n"
 
 
 def queries(gen: Generator, since: str) -> Iterator[tuple[str, dict[str, str]]]:
@@ -273,14 +292,21 @@ def main() -> None:
         db = "PostgreSQL" if "DATABASE_URL" in os.environ else "SQLite"
         sys.stdout.write(
             f"Leerpad LRS benchmark on {db}, {args.workers} workers, "
-            f"xAPI {args.xapi_version}, RSS at start {server_rss_mib(server.pid):.0f} MiB\n"
+            f"xAPI {args.xapi_version}, RSS at start {server_rss_mib(server.pid):.0f} MiB, "
+            f"load average {os.getloadavg()[0]:.2f}\n"
         )
 
+        # The bodies are generated and encoded before the clock starts: the load
+        # generator shares the cores with the server, and its own work is not the LRS's.
+        batches = [
+            json.dumps([gen.statement() for _ in range(args.batch)]).encode()
+            for _ in range(args.statements // args.batch)
+        ]
+        singles = [json.dumps(gen.statement()).encode() for _ in range(args.singles)]
         latencies: list[float] = []
         started = time.perf_counter()
         since = ""
-        for i in range(args.statements // args.batch):
-            batch = [gen.statement() for _ in range(args.batch)]
+        for i, batch in enumerate(batches):
             status, _, elapsed = api.request("POST", "/xapi/statements", batch)
             if status != 200:
                 raise SystemExit(f"batch POST answered {status}")
@@ -297,8 +323,8 @@ def main() -> None:
 
         latencies = []
         started = time.perf_counter()
-        for _ in range(args.singles):
-            status, _, elapsed = api.request("POST", "/xapi/statements", gen.statement())
+        for single in singles:
+            status, _, elapsed = api.request("POST", "/xapi/statements", single)
             if status != 200:
                 raise SystemExit(f"single POST answered {status}")
             latencies.append(elapsed)
@@ -310,7 +336,7 @@ def main() -> None:
 
         sys.stdout.write(f"\nfiltered GETs at {args.statements + args.singles:,} statements:\n")
         time_queries(api, gen, since, args.queries)
-        sys.stdout.write(f"  server RSS {server_rss_mib(server.pid):.0f} MiB\n")
+        sys.stdout.write(memory_line(server.pid))
 
         if args.fill:
             sys.stdout.write(f"\nfilling to {args.fill:,} statements...\n")
@@ -318,7 +344,7 @@ def main() -> None:
             api = Api(args.port, args.xapi_version)
             sys.stdout.write(f"\nfiltered GETs at {args.fill:,} statements:\n")
             time_queries(api, gen, since, args.queries)
-            sys.stdout.write(f"  server RSS {server_rss_mib(server.pid):.0f} MiB\n")
+            sys.stdout.write(memory_line(server.pid))
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import django_stubs_ext
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 django_stubs_ext.monkeypatch()
@@ -64,10 +65,17 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
+    # For its static files: the API docs page uses the Swagger UI it ships (no CDN).
+    "ninja",
     # Leerpad's own apps, in dependency order: core <- accounts <- domain apps.
     "leerpad.core",
     "leerpad.accounts",
     "leerpad.lrs",
+    "leerpad.skills",
+    "leerpad.search",
+    "leerpad.catalog",
 ]
 
 MIDDLEWARE = [
@@ -127,6 +135,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA synchronous=NORMAL;"
             "PRAGMA foreign_keys=ON;"
             "PRAGMA busy_timeout=20000;"
+            # A checkpoint (copying the WAL into the database file and syncing it) runs
+            # once the WAL holds this many 4 KiB pages. With SQLite's default of 1,000, a
+            # batch of statements (hundreds of scattered index pages) caused a sync every
+            # other batch; at 10,000 (40 MiB) a page is synced once however many batches
+            # changed it in between (docs/lrs.md).
+            "PRAGMA wal_autocheckpoint=10000;"
         ),
     }
 # Keeping connections open spares each request the connect (and SQLite's PRAGMAs):
@@ -236,6 +250,38 @@ LEERPAD_LRS_MAX_BODY_BYTES = env.int("LEERPAD_LRS_MAX_BODY_BYTES", default=20 * 
 LEERPAD_LRS_DEFAULT_VERSION = env.str("LEERPAD_LRS_DEFAULT_VERSION", default="2.0.0")
 LEERPAD_BACKUP_DIR = Path(env.str("LEERPAD_BACKUP_DIR", default="") or VAR_DIR / "backups")
 LEERPAD_DEMO_PASSWORD = env.str("LEERPAD_DEMO_PASSWORD", default="leerpad-demo")
+
+# --- Catalogue and search ---------------------------------------------------------------------
+# Largest file L&D may upload to the catalogue (videos, packages), in bytes.
+LEERPAD_UPLOAD_MAX_BYTES = env.int("LEERPAD_UPLOAD_MAX_BYTES", default=500 * 1024 * 1024)
+# Largest bulk import file (CSV or JSON), in bytes.
+LEERPAD_CATALOG_IMPORT_MAX_BYTES = env.int(
+    "LEERPAD_CATALOG_IMPORT_MAX_BYTES", default=50 * 1024 * 1024
+)
+# Where the search index lives; it is rebuilt from the database whenever it is missing.
+LEERPAD_SEARCH_DIR = Path(env.str("LEERPAD_SEARCH_DIR", default="") or VAR_DIR / "search")
+# A local folder with a sentence-embedding model (sentence-transformers format): when set,
+# search fuses lexical and semantic rankings. Never downloaded at run time.
+LEERPAD_SEARCH_MODEL = env.str("LEERPAD_SEARCH_MODEL", default="")
+# Limits for unpacking an e-learning package (SCORM, cmi5): total bytes and number of files.
+LEERPAD_PACKAGE_MAX_UNPACKED_BYTES = env.int(
+    "LEERPAD_PACKAGE_MAX_UNPACKED_BYTES", default=2 * 1024 * 1024 * 1024
+)
+LEERPAD_PACKAGE_MAX_FILES = env.int("LEERPAD_PACKAGE_MAX_FILES", default=20_000)
+
+# --- Background work --------------------------------------------------------------------------
+# Tasks (text extraction, search indexing) queue in the database; `leerpad db_worker` runs
+# them (`leerpad serve` starts one). "immediate" runs them inside the request instead.
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+_tasks_backend = env.str("LEERPAD_TASKS", default="database")
+if _tasks_backend not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"LEERPAD_TASKS must be one of {', '.join(_TASK_BACKENDS)}, not {_tasks_backend!r}."
+    )
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_tasks_backend]}}
 
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

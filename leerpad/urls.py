@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from leerpad.api import api
 from leerpad.core import views as core_views
 
 admin.site.site_header = "Leerpad"
@@ -11,6 +12,11 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/", include("leerpad.accounts.urls")),
     path("xapi/", include("leerpad.lrs.urls")),
+    path("catalog/packages/", include("leerpad.catalog.urls_launch")),
+    path("catalogue/", include("leerpad.catalog.urls")),
+    path("api/v1/", api.urls),
+    path("records/", include("leerpad.lrs.urls_admin")),
+    path("search/", include("leerpad.search.urls")),
     path("django-admin/", admin.site.urls),
     path("", include("leerpad.core.urls")),
 ]

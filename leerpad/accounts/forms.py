@@ -112,3 +112,11 @@ class PersonForm(forms.ModelForm[Person]):
 
     def chosen_roles(self) -> set[Role]:
         return {Role(value) for value in self.cleaned_data.get("roles", [])}
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        help_text=_("What the token is for, e.g. the tool or script that will use it."),
+    )

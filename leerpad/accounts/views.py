@@ -17,8 +17,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from leerpad.accounts import queries, services
-from leerpad.accounts.forms import LanguageForm, LoginForm, PersonForm, ProfileForm, ResetForm
-from leerpad.accounts.models import Location, Person
+from leerpad.accounts.forms import (
+    ApiTokenForm,
+    LanguageForm,
+    LoginForm,
+    PersonForm,
+    ProfileForm,
+    ResetForm,
+)
+from leerpad.accounts.models import ApiToken, Location, Person
 from leerpad.core.access import Capability, Role, require, roles_of
 
 PEOPLE_PER_PAGE = 25
@@ -77,7 +84,54 @@ def profile(request: HttpRequest) -> HttpResponse:
         translation.activate(person.language)
         messages.success(request, _("Your profile was saved."))
         return response
-    return render(request, "accounts/profile.html", {"form": form, "person": person})
+    return _render_profile(request, form=form)
+
+
+def _render_profile(
+    request: HttpRequest,
+    *,
+    form: ProfileForm | None = None,
+    token_form: ApiTokenForm | None = None,
+    new_token: str = "",
+) -> HttpResponse:
+    person: Person = request.user  # type: ignore[assignment]
+    context: dict[str, Any] = {
+        "form": form or ProfileForm(instance=person),
+        "person": person,
+        "token_form": token_form or ApiTokenForm(),
+        "tokens": ApiToken.objects.filter(person=person),
+        "new_token": new_token,
+    }
+    return render(request, "accounts/profile.html", context)
+
+
+@login_required
+@require_POST
+def api_token_create(request: HttpRequest) -> HttpResponse:
+    """Make a personal API token; the page shows it once, it is never stored in clear."""
+    person: Person = request.user  # type: ignore[assignment]
+    form = ApiTokenForm(request.POST)
+    if form.is_valid():
+        try:
+            _token, plain = services.create_api_token(person, form.cleaned_data["name"])
+        except services.ApiTokenError as exc:
+            form.add_error("name", str(exc))
+        else:
+            # Rendered, not redirected: the plain token must not pass through the session.
+            response = _render_profile(request, new_token=plain)
+            response["Cache-Control"] = "no-store"
+            return response
+    return _render_profile(request, token_form=form)
+
+
+@login_required
+@require_POST
+def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    person: Person = request.user  # type: ignore[assignment]
+    token = get_object_or_404(ApiToken, pk=pk, person=person)
+    if services.revoke_api_token(token, by=person):
+        messages.success(request, _("The token “%(name)s” was revoked.") % {"name": token.name})
+    return redirect("accounts:profile")
 
 
 @require(Capability.MANAGE_PEOPLE)

@@ -57,6 +57,8 @@ class Capability(enum.StrEnum):
     MANAGE_CATALOG = "manage_catalog"
     MANAGE_PATHS = "manage_paths"
     VIEW_ANALYTICS = "view_analytics"
+    # The statement browser and the list of LRS clients (managing them is ADMINISTER).
+    BROWSE_RECORDS = "browse_records"
     MANAGE_CAMPAIGNS = "manage_campaigns"
     USE_WORKSPACE = "use_workspace"
     MANAGE_PORTFOLIO = "manage_portfolio"
@@ -69,7 +71,9 @@ _LDM_TEAM = {Capability.LEARN, Capability.USE_WORKSPACE, Capability.VIEW_ANALYTI
 ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
     Role.LEARNER: frozenset({Capability.LEARN}),
     Role.COACH: frozenset({Capability.LEARN, Capability.COACH_PEOPLE, Capability.USE_WORKSPACE}),
-    Role.LD_SPECIALIST: frozenset(_LDM_TEAM | {Capability.MANAGE_CATALOG, Capability.MANAGE_PATHS}),
+    Role.LD_SPECIALIST: frozenset(
+        _LDM_TEAM | {Capability.MANAGE_CATALOG, Capability.MANAGE_PATHS, Capability.BROWSE_RECORDS}
+    ),
     Role.MARKETER: frozenset(_LDM_TEAM | {Capability.MANAGE_CAMPAIGNS}),
     Role.LDM_MANAGER: frozenset(
         _LDM_TEAM
@@ -78,6 +82,7 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.MANAGE_PATHS,
             Capability.MANAGE_CAMPAIGNS,
             Capability.MANAGE_PORTFOLIO,
+            Capability.BROWSE_RECORDS,
         }
     ),
     Role.ADMIN: frozenset(Capability),

@@ -47,8 +47,7 @@ SECTIONS: tuple[Section, ...] = (
         _("Catalogue"),
         _("Every piece of learning content the company has, searchable in three languages."),
         Capability.LEARN,
-        *_coming("catalogue"),
-        coming=True,
+        "catalog:browse",
     ),
     Section(
         "paths",
@@ -83,6 +82,13 @@ SECTIONS: tuple[Section, ...] = (
         coming=True,
     ),
     Section(
+        "records",
+        _("Learning record"),
+        _("Every statement in the learning record: who did what, and which tool sent it."),
+        Capability.BROWSE_RECORDS,
+        "records:statements",
+    ),
+    Section(
         "admin",
         _("Admin"),
         _("People, roles, imports and integrations."),
@@ -109,6 +115,10 @@ def active_section(request: HttpRequest) -> str:
         return str(match.kwargs.get("slug", ""))
     if match.app_name == "accounts" and match.url_name not in {"profile", "login"}:
         return "admin"
+    if match.app_name == "records":
+        return "records"
+    if match.app_name in {"catalog", "catalog_launch", "search"}:
+        return "catalogue"
     if match.view_name == "core:home":
         return "learn"
     return match.app_name or ""

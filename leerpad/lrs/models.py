@@ -13,6 +13,7 @@ or "account:<homePage>|<name>".
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 
 from django.db import models
 from django.db.models import Q
@@ -20,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
+@lru_cache(maxsize=4096)  # the same verbs, agents and activities come again and again
 def key_hash(text: str) -> int:
     """A signed 64-bit digest of an IRI or IFI, for the filter indexes.
 
@@ -66,6 +68,11 @@ class Client(models.Model):
         verbose_name=_("created by"),
     )
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    # Set for a client that acts for one learner (the short-lived credentials a cmi5 or
+    # xAPI package gets at launch): it may only record statements with that actor and
+    # only touch that agent's documents, so a learner who copies the token from the page
+    # cannot write for someone else.
+    agent = models.JSONField(_("acts for"), null=True, blank=True)
 
     class Meta:
         ordering = ["name"]

@@ -33,6 +33,7 @@ from leerpad.lrs.http import (
     VERSION_1,
     XapiError,
     XapiRequest,
+    check_own_documents,
     check_params,
     timestamp_param,
     xapi_view,
@@ -208,6 +209,7 @@ def _document_resource(xreq: XapiRequest, resource: _Resource) -> HttpResponse:
     single = document_id is not None
     check_params(xreq.params, resource.params(method, single))
     key = _document_key(xreq, resource)
+    check_own_documents(xreq, key.agent_ifi if resource.has_agent else None)
     if document_id is not None and not document_id:
         raise XapiError(400, f"Parameter '{resource.id_param}' must not be empty.")
 

@@ -29,7 +29,14 @@ from django.utils.http import http_date
 from leerpad.lrs import services
 from leerpad.lrs.backends import statement_store
 from leerpad.lrs.backends.base import StatementConflict, StatementQuery, StoredAttachment
-from leerpad.lrs.http import XapiError, XapiRequest, check_params, timestamp_param, xapi_view
+from leerpad.lrs.http import (
+    XapiError,
+    XapiRequest,
+    check_acts_for,
+    check_params,
+    timestamp_param,
+    xapi_view,
+)
 from leerpad.lrs.models import Scope
 from leerpad.lrs.xapi import (
     XapiValidationError,
@@ -124,6 +131,7 @@ def _put(xreq: XapiRequest) -> HttpResponse:
         raise XapiError(400, "statement.id differs from the 'statementId' parameter.")
     if given is None:
         data = {"id": statement_id, **data}
+    check_acts_for(xreq, [data])
     services.record_statements(
         data, version=xreq.version, authority=_authority(xreq), client=xreq.client, parts=parts
     )
@@ -133,6 +141,7 @@ def _put(xreq: XapiRequest) -> HttpResponse:
 def _post(xreq: XapiRequest) -> HttpResponse:
     check_params(xreq.params, set())
     data, parts = _read_statements(xreq)
+    check_acts_for(xreq, data if isinstance(data, list) else [data])
     ids = services.record_statements(
         data, version=xreq.version, authority=_authority(xreq), client=xreq.client, parts=parts
     )

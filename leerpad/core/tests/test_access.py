@@ -60,9 +60,12 @@ def test_parse_roles_names_the_unknown_code() -> None:
     [
         ("lena", {"learn", "catalogue", "paths"}),
         ("cas", {"learn", "catalogue", "paths", "workspace"}),
-        ("dirk", {"learn", "catalogue", "paths", "analytics", "workspace"}),
+        ("dirk", {"learn", "catalogue", "paths", "analytics", "workspace", "records"}),
         ("mira", {"learn", "catalogue", "paths", "analytics", "campaigns", "workspace"}),
-        ("greet", {"learn", "catalogue", "paths", "analytics", "campaigns", "workspace"}),
+        (
+            "greet",
+            {"learn", "catalogue", "paths", "analytics", "campaigns", "workspace", "records"},
+        ),
         ("ada", {s.slug for s in SECTIONS}),
     ],
 )

@@ -427,6 +427,7 @@ def test_serve_worker_defaults(collected_static: Path, monkeypatch: pytest.Monke
         serve.default_workers()
 
 
+@pytest.mark.django_db  # apps check what they need before serving (search: its index)
 def test_serve_prints_its_url_and_runs(
     collected_static: Path, no_gunicorn_run: list[serve.LeerpadServer]
 ) -> None:

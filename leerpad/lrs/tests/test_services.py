@@ -275,3 +275,66 @@ def test_lrsclient_refuses_bad_input() -> None:
         call_command("lrsclient", "create", "y", "--key", "k1")
     with pytest.raises(CommandError, match="':'"):
         call_command("lrsclient", "create", "y", "--key", "a:b")
+
+
+# --- clients that act for one learner ------------------------------------------------------
+
+
+def _bound_client(agent: dict[str, Any]) -> tuple[str, str]:
+    LrsClient.objects.create(
+        name="launch",
+        key="bound-key",
+        secret_hash=hash_secret("bound-secret"),
+        scopes=["statements/write", "statements/read/mine", "state", "profile"],
+        agent=agent,
+    )
+    return "bound-key", "bound-secret"
+
+
+def _basic(key: str, secret: str) -> dict[str, str]:
+    import base64
+
+    token = base64.b64encode(f"{key}:{secret}".encode()).decode()
+    return {"Authorization": f"Basic {token}", "X-Experience-API-Version": "1.0.3"}
+
+
+@pytest.mark.django_db
+def test_a_client_bound_to_a_learner_writes_only_for_them(client: Client) -> None:
+    import json
+
+    me: dict[str, Any] = {
+        "objectType": "Agent",
+        "account": {"homePage": "https://l.example", "name": "7"},
+    }
+    other: dict[str, Any] = {"objectType": "Agent", "mbox": "mailto:someone@else.example"}
+    headers = _basic(*_bound_client(me))
+
+    def post(actor: dict[str, Any]) -> int:
+        statement = {
+            "actor": actor,
+            "verb": {"id": "http://adlnet.gov/expapi/verbs/experienced"},
+            "object": {"id": "https://l.example/course"},
+        }
+        response = client.post(
+            "/xapi/statements", json.dumps(statement), "application/json", headers=headers
+        )
+        return int(response.status_code)
+
+    assert post(me) == 200
+    assert post(other) == 403
+
+    def state(agent: dict[str, Any], method: str = "put") -> int:
+        query = (
+            "/xapi/activities/state?activityId=https%3A%2F%2Fl.example%2Fcourse"
+            f"&stateId=resume&agent={json.dumps(agent)}"
+        )
+        call = getattr(client, method)
+        if method == "put":
+            return int(call(query, "{}", "application/json", headers=headers).status_code)
+        return int(call(query, headers=headers).status_code)
+
+    assert state(me) == 204
+    assert state(other) == 403
+    assert state(other, "get") == 403
+    profile = "/xapi/activities/profile?activityId=https%3A%2F%2Fl.example%2Fc&profileId=p"
+    assert client.put(profile, "{}", "application/json", headers=headers).status_code == 403

@@ -111,3 +111,48 @@ def test_every_filter_reads_its_page_from_an_index_in_order(
         assert "SCAN lrs_statement " not in plan + " ", plans
     if len(plans) > 2:  # the StatementRef walk uses its partial index
         assert "lrs_stmt_ref_stored" in plans[2], plans
+
+
+def test_a_batch_larger_than_one_in_list_is_stored_whole() -> None:
+    # The write path reads and writes in chunks (IN lists of 500 ids); a batch that
+    # repeats stored statements among new ones keeps the stored ones as they are.
+    [first] = record(statement())
+    batch = [statement(id=str(uuid.uuid4()), context={"registration": str(uuid.uuid4())})]
+    batch += [statement(id=str(uuid.uuid4())) for _ in range(1_200)]
+    again = statement(id=first)
+    ids = record(*batch[:600], again, *batch[600:])
+    assert len(ids) == 1_202 and ids[600] == first
+    store = OrmStatementStore()
+    assert len(store.fetch_by_ids([uuid.UUID(i) for i in ids])) == 1_202
+    # actor and authority per statement, one activity each
+    assert StatementAgent.objects.count() == 2 * 1_202
+    assert StatementActivity.objects.count() == 1_202
+    page = store.query(
+        StatementQuery(registration=uuid.UUID(batch[0]["context"]["registration"])), 5
+    )
+    assert [s["id"] for s in page.statements] == [batch[0]["id"]]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="reads SQLite's query planner")
+def test_the_write_path_looks_statements_up_by_index() -> None:
+    [target] = record(statement())
+    record(
+        statement(
+            verb={"id": "http://adlnet.gov/expapi/verbs/voided"},
+            object={"objectType": "StatementRef", "id": target},
+        )
+    )
+    with CaptureQueriesContext(connection) as ctx:
+        record(*[statement() for _ in range(3)])
+    plans: list[str] = []
+    with connection.cursor() as cursor:
+        for captured in ctx.captured_queries:
+            if captured["sql"].startswith("SELECT"):
+                cursor.execute("EXPLAIN QUERY PLAN " + captured["sql"])
+                plans.append(" / ".join(row[3] for row in cursor.fetchall()))
+    assert plans
+    for plan in plans:
+        assert "SCAN lrs_" not in plan, plans
+    # The voided-target lookup walks the StatementRef index, not all voiding statements.
+    assert any("lrs_stmt_ref (statement_ref=?)" in plan for plan in plans), plans
+    assert not any("lrs_stmt_verb" in plan for plan in plans), plans

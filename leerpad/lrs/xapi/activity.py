@@ -6,7 +6,15 @@ from typing import Any, Literal, Self
 
 from pydantic import model_validator
 
-from leerpad.lrs.xapi.common import IRI, IRL, Extensions, LanguageMap, XapiModel, custom_error
+from leerpad.lrs.xapi.common import (
+    IRI,
+    IRL,
+    Extensions,
+    LanguageMap,
+    XapiModel,
+    custom_error,
+    reject_nulls,
+)
 
 InteractionType = Literal[
     "true-false",
@@ -102,15 +110,20 @@ class Activity(XapiModel):
 
     @model_validator(mode="before")
     @classmethod
-    def _agent_without_object_type(cls, data: Any) -> Any:
-        # Data 2.4.4.2: an Agent or Group used as the object MUST have "objectType";
-        # without it the object reads as an Activity, and the error should say why.
-        if isinstance(data, dict) and "id" not in data:
-            for key in ("mbox", "mbox_sha1sum", "openid", "account", "member"):
-                if key in data:
-                    raise custom_error(
-                        "an Agent or Group used as an object must have objectType "
-                        "Agent or Group (without it the object is read as an Activity)",
-                        "objectType",
-                    )
-        return data
+    def _reject_nulls(cls, data: Any) -> Any:
+        # One "before" check for both rules (an Activity comes several times a statement).
+        return reject_nulls(cls, _agent_without_object_type(data))
+
+
+def _agent_without_object_type(data: Any) -> Any:
+    # Data 2.4.4.2: an Agent or Group used as the object MUST have "objectType";
+    # without it the object reads as an Activity, and the error should say why.
+    if isinstance(data, dict) and "id" not in data:
+        for key in ("mbox", "mbox_sha1sum", "openid", "account", "member"):
+            if key in data:
+                raise custom_error(
+                    "an Agent or Group used as an object must have objectType "
+                    "Agent or Group (without it the object is read as an Activity)",
+                    "objectType",
+                )
+    return data

@@ -79,14 +79,24 @@ def index_statement(statement: dict[str, Any]) -> StatementIndex:
     context = statement.get("context") or {}
     registration = context.get("registration")
     authority = statement.get("authority")
+    actor = statement["actor"]
 
-    agents: list[tuple[str, str]] = [(ifi, ACTOR) for ifi in _with_members(statement["actor"])]
+    actor_ifi = agent_ifi(actor)
+    agents: list[tuple[str, str]] = [(actor_ifi, ACTOR)] if actor_ifi else []
+    if actor.get("member"):
+        agents += [(ifi, ACTOR) for ifi in _with_members(actor)]
     activities: list[tuple[str, str]] = []
     if object_type in {"Agent", "Group"}:
         agents += [(ifi, OBJECT) for ifi in _with_members(obj)]
     elif object_type == "Activity":
         activities.append((obj["id"], OBJECT))
-    agents += [(ifi, RELATED) for ifi in _with_members(authority)]
+    authority_ifi = ""
+    if isinstance(authority, dict):
+        authority_ifi = agent_ifi(authority)
+        if authority_ifi:
+            agents.append((authority_ifi, RELATED))
+        if authority.get("member"):
+            agents += [(ifi, RELATED) for ifi in _with_members(authority)]
     agents += [(ifi, RELATED) for ifi in _context_agents(context)]
     activities += [(iri, RELATED) for iri in _context_activities(context)]
     if object_type == "SubStatement":
@@ -103,12 +113,12 @@ def index_statement(statement: dict[str, Any]) -> StatementIndex:
     verb_iri: str = statement["verb"]["id"]
     return StatementIndex(
         verb_iri=verb_iri,
-        actor_ifi=agent_ifi(statement["actor"]),
+        actor_ifi=actor_ifi,
         object_type=object_type,
         object_iri=obj["id"] if object_type == "Activity" else "",
         statement_ref=statement_ref,
         registration=uuid.UUID(registration) if registration else None,
-        authority_ifi=agent_ifi(authority) if isinstance(authority, dict) else "",
+        authority_ifi=authority_ifi,
         voids=statement_ref if verb_iri == VOIDED else None,
         agents=list(dict.fromkeys(agents)),
         activities=list(dict.fromkeys(activities)),

@@ -171,7 +171,6 @@ class Statement(XapiModel):
         return self
 
 
-_STATEMENTS: Final = TypeAdapter(list[Statement])
 _AGENT: Final = TypeAdapter(AgentOrGroup)
 _CONTEXTS: Final = {version: {"version": version} for version in VERSIONS}
 
@@ -229,10 +228,15 @@ def parse_statements(data: Any, *, version: str) -> list[dict[str, Any]]:
             "the body must be a statement (JSON object) or an array of statements",
             path="statement",
         )
-    try:
-        _STATEMENTS.validate_python(data, context=context)
-    except ValidationError as exc:
-        raise from_pydantic(exc, "statement") from None
+    # One statement at a time rather than list[Statement] at once: each statement's
+    # models are freed before the next is validated, instead of a whole batch of them
+    # living until the end, which made Python's garbage collector run several times a
+    # batch (and a full collection every dozen batches, the slowest write requests).
+    for index, statement in enumerate(data):
+        try:
+            Statement.model_validate(statement, context=context)
+        except ValidationError as exc:
+            raise from_pydantic(exc, f"statement[{index}]") from None
     seen: dict[str, int] = {}
     for index, statement in enumerate(data):
         statement_id = statement.get("id")

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import atexit
 import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +15,7 @@ from gunicorn.app.base import BaseApplication
 from gunicorn.glogging import Logger as GunicornLogger
 
 from leerpad.core.logging import formatter_factory
+from leerpad.core.signals import server_starting
 
 DEFAULT_BIND = "127.0.0.1:8000"
 # More workers than this mostly queue on SQLite's single writer and cost memory.
@@ -88,6 +92,31 @@ class LeerpadServer(BaseApplication):  # type: ignore[misc]
         return application
 
 
+def uses_task_queue() -> bool:
+    backend = str(settings.TASKS["default"]["BACKEND"])
+    return backend.startswith("django_tasks_db")
+
+
+def start_task_worker() -> subprocess.Popen[bytes]:
+    """Run `leerpad db_worker` beside the web server, and stop it when the server stops.
+
+    One command serves a small install whole; larger ones run workers as services of
+    their own (`leerpad serve --no-task-worker` plus `leerpad db_worker`).
+    """
+    worker = subprocess.Popen([sys.executable, "-m", "leerpad", "db_worker", "--no-startup-delay"])
+
+    def stop() -> None:
+        if worker.poll() is None:
+            worker.terminate()
+            try:
+                worker.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+
+    atexit.register(stop)
+    return worker
+
+
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
@@ -123,6 +152,11 @@ class Command(BaseCommand):
             type=int,
             help=f"Threads per worker (default {DEFAULT_THREADS}).",
         )
+        parser.add_argument(
+            "--no-task-worker",
+            action="store_true",
+            help="Do not start the background-task worker (run `leerpad db_worker` yourself).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         server = self.build_server(**options)
@@ -134,6 +168,13 @@ class Command(BaseCommand):
         )
         self.stdout.flush()
         # Workers are forked from this process: they must not inherit its connections.
+        connections.close_all()
+        if not options.get("no_task_worker") and uses_task_queue():
+            start_task_worker()
+        # Apps prepare what they need (search: an index for an existing catalogue).
+        for _receiver, note in server_starting.send(sender=self.__class__):
+            if note:
+                self.stdout.write(str(note))
         connections.close_all()
         server.run()
 
