@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
@@ -67,7 +68,20 @@ def index_items(ids: Iterable[int]) -> int:
 
 
 def rebuild() -> int:
-    """Rebuild the whole index (and, with a model, the vectors) from the database."""
+    """Rebuild the whole index (and, with a model, the vectors) from the database.
+
+    Items changed while the rebuild ran were indexed into the old generation; they are
+    indexed again into the new one once it is live.
+    """
+    started = timezone.now()
+    written = _rebuild()
+    changed = ContentItem.objects.filter(updated_at__gte=started).values_list("pk", flat=True)
+    if changed:
+        index_items(list(changed))
+    return written
+
+
+def _rebuild() -> int:
     if not semantic_enabled():
         return backend().rebuild(iter_docs())
     from leerpad.search import semantic

@@ -429,8 +429,13 @@ def test_serve_worker_defaults(collected_static: Path, monkeypatch: pytest.Monke
 
 @pytest.mark.django_db  # apps check what they need before serving (search: its index)
 def test_serve_prints_its_url_and_runs(
-    collected_static: Path, no_gunicorn_run: list[serve.LeerpadServer]
+    collected_static: Path,
+    no_gunicorn_run: list[serve.LeerpadServer],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    # serve closes connections before gunicorn forks; here that would end the test's
+    # own transaction (on PostgreSQL), so it is left out.
+    monkeypatch.setattr(serve.connections, "close_all", lambda: None)
     out = io.StringIO()
     call_command("serve", "--bind", "127.0.0.1:8123", "--workers", "2", stdout=out)
     assert "http://127.0.0.1:8123/" in out.getvalue()

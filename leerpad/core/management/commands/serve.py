@@ -167,15 +167,14 @@ class Command(BaseCommand):
             + " Ctrl+C stops it."
         )
         self.stdout.flush()
-        # Workers are forked from this process: they must not inherit its connections.
-        connections.close_all()
-        if not options.get("no_task_worker") and uses_task_queue():
-            start_task_worker()
         # Apps prepare what they need (search: an index for an existing catalogue).
         for _receiver, note in server_starting.send(sender=self.__class__):
             if note:
                 self.stdout.write(str(note))
+        # Workers are forked from this process: they must not inherit its connections.
         connections.close_all()
+        if not options.get("no_task_worker") and uses_task_queue():
+            start_task_worker()
         server.run()
 
     def build_server(self, **options: Any) -> LeerpadServer:
