@@ -21,6 +21,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.management import CommandError, call_command
 from django.db import OperationalError, connections
+from django.db import connections as db_connections
 from django.test import Client
 from pytest_django.fixtures import Settings as SettingsWrapper
 
@@ -435,7 +436,7 @@ def test_serve_prints_its_url_and_runs(
 ) -> None:
     # serve closes connections before gunicorn forks; here that would end the test's
     # own transaction (on PostgreSQL), so it is left out.
-    monkeypatch.setattr(serve.connections, "close_all", lambda: None)
+    monkeypatch.setattr(db_connections, "close_all", lambda: None)
     out = io.StringIO()
     call_command("serve", "--bind", "127.0.0.1:8123", "--workers", "2", stdout=out)
     assert "http://127.0.0.1:8123/" in out.getvalue()
