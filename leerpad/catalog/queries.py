@@ -240,6 +240,7 @@ FIELD_LABELS = {
     "locations": gettext_lazy("For locations"),
     "review_date": gettext_lazy("Review by"),
     "transcripts": gettext_lazy("Transcripts"),
+    "file": gettext_lazy("File"),
     "sessions": gettext_lazy("Dates"),
     "title": gettext_lazy("Title"),
     "summary": gettext_lazy("Summary"),

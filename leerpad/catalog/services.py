@@ -119,6 +119,7 @@ def snapshot(item: ContentItem) -> dict[str, Any]:
             for t in item.translations.all()
         },
         "transcripts": sorted({c.language for c in item.cues.all()}),
+        "file": item.file.name.rsplit("/", 1)[-1] if item.file else "",
         "sessions": [
             {
                 "starts_at": s.starts_at.isoformat(),
@@ -156,6 +157,8 @@ def spec_snapshot(spec: ItemIn, before: dict[str, Any] | None = None) -> dict[st
             for lang, t in sorted(spec.translations.items())
         },
         "transcripts": sorted(set(spec.transcripts) | set((before or {}).get("transcripts", []))),
+        # Files come by upload, never in a spec: the item keeps the one it has.
+        "file": (before or {}).get("file", ""),
         "sessions": [
             {
                 "starts_at": s.starts_at.isoformat(),
@@ -183,6 +186,13 @@ def upsert_skills(specs: Sequence[SkillIn]) -> dict[str, Skill]:
         )
         skills[skill.key] = skill
     return skills
+
+
+def record_change(item: ContentItem, by: Person | None, note: str) -> None:
+    """A new version for a change made outside `apply_item` (an uploaded file, say)."""
+    item.version += 1
+    ContentItem.objects.filter(pk=item.pk).update(version=item.version)
+    _record_version(item, by, note)
 
 
 def _record_version(item: ContentItem, by: Person | None, note: str) -> None:
@@ -303,6 +313,12 @@ def save_item(
             clash = clash.exclude(pk=item.pk)
         if clash.exists():
             errors.append(_("external_id: another item has this external id"))
+    moving = item is not None and spec.status != item.status
+    if item is not None and moving and spec.status not in TRANSITIONS[item.status]:
+        errors.append(
+            _("status: an item cannot go from %(old)s to %(new)s")
+            % {"old": Status(item.status).label, "new": Status(spec.status).label}
+        )
     if errors:
         raise CatalogError("; ".join(errors))
     saved, _changed = apply_item(item, spec, by=by, refs=refs, note=note)

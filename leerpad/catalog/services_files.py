@@ -18,6 +18,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from leerpad.catalog import services
 from leerpad.catalog.extraction import (
     DOCUMENT_EXTENSIONS,
     TRANSCRIPT_EXTENSIONS,
@@ -105,6 +106,7 @@ def upload_file(item: ContentItem, uploaded: UploadedFile, person: Person) -> Co
             locked.extraction_error = ""
             locked.updated_at = timezone.now()
             locked.save(update_fields=["file", "extraction", "extraction_error", "updated_at"])
+            services.record_change(locked, person, _("File: %(name)s") % {"name": name})
             if job:
                 transaction.on_commit(partial(extract_item_file.enqueue, locked.pk))
             if previous and previous != stored:
