@@ -83,7 +83,7 @@ def create_client(
             _("A client name can have at most %(max)d characters.") % {"max": NAME_MAX_LENGTH}
         )
     checked_scopes = parse_scopes(scopes)
-    key = key or secrets.token_urlsafe(18)
+    key = key or new_key()
     if ":" in key:
         raise ClientError(_("A key cannot contain ':' (HTTP Basic separates key and secret)."))
     if len(key) > KEY_MAX_LENGTH:
@@ -137,3 +137,11 @@ def revoke_client(key: str, *, by: Person | None = None) -> Client:
 def reactivate_client(key: str, *, by: Person | None = None) -> Client:
     """Make a revoked client's key and secret work again."""
     return _set_active(key, True, by)
+
+
+def new_key() -> str:
+    """A random client key. Never one that starts with "-": on a command line
+    (`leerpad lrsclient revoke KEY`) it would read as an option."""
+    while (key := secrets.token_urlsafe(18)).startswith("-"):
+        pass
+    return key

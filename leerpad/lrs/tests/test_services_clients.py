@@ -129,3 +129,9 @@ def test_command_reactivates_and_lists_what_each_client_sent() -> None:
     assert LrsClient.objects.get(pk=created.client.pk).is_active
     with pytest.raises(CommandError, match="No revoked"):
         call_command("lrsclient", "reactivate", created.client.key)
+
+
+def test_generated_keys_never_look_like_command_line_options() -> None:
+    from leerpad.lrs.services_clients import new_key
+
+    assert not any(new_key().startswith("-") for _ in range(2000))
