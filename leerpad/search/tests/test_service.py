@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -171,3 +172,28 @@ def test_an_empty_index_is_rebuilt_when_the_server_starts(make_item: MakeItem) -
     notes = [str(note) for _r, note in server_starting.send(sender=None)]
     assert "being built" in " ".join(notes)
     assert titles("hoogte") == ["Werken op hoogte"]  # tests run tasks at once
+
+
+def test_small_changes_are_indexed_at_once_large_ones_queued(
+    monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
+) -> None:
+    from leerpad.catalog.schemas import ItemIn
+    from leerpad.catalog.services import save_item
+    from leerpad.search import receivers, tasks
+
+    queued: list[list[int]] = []
+
+    class Queue:
+        @staticmethod
+        def enqueue(ids: list[int]) -> None:
+            queued.append(ids)
+
+    monkeypatch.setattr(tasks, "index_items", Queue)
+    spec = ItemIn.model_validate(
+        {"kind": "article", "status": "published", "translations": {"nl": {"title": "Kassa"}}}
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        save_item(None, spec, by=None)
+    assert titles("kassa") == ["Kassa"] and queued == []
+    receivers.on_content_changed(None, item_ids=list(range(receivers.INLINE_LIMIT + 1)))
+    assert len(queued) == 1
