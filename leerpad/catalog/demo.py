@@ -1,4 +1,9 @@
-"""Demo catalogue: the content in demo_content/*.json, loaded through the bulk import."""
+"""Demo catalogue: the content in demo_content/*.json, loaded through the bulk import.
+
+Demo videos and podcasts point to pages on a made-up host, not to media files: their item
+pages link out instead of embedding a player that would fetch from a host that does not
+exist. Their transcripts are real, so search finds the moments in them.
+"""
 
 from __future__ import annotations
 

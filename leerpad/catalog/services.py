@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from leerpad.accounts.models import JobRole, Location, Person
+from leerpad.catalog.extraction import ExtractionError, parse_transcript, sanitize_html
 from leerpad.catalog.models import (
     ContentItem,
     ItemTranslation,
@@ -89,8 +90,6 @@ class References:
             if session.ends_at <= session.starts_at:
                 errors.append(_("sessions[%(i)s]: the end is not after the start") % {"i": i})
         for language, text in spec.transcripts.items():
-            from leerpad.catalog.extraction import ExtractionError, parse_transcript
-
             try:
                 parse_transcript(text)
             except ExtractionError as exc:
@@ -135,7 +134,6 @@ def snapshot(item: ContentItem) -> dict[str, Any]:
 
 def spec_snapshot(spec: ItemIn, before: dict[str, Any] | None = None) -> dict[str, Any]:
     """What `snapshot` will give once `spec` is saved: for previews without writing."""
-    from leerpad.catalog.extraction import sanitize_html
 
     def body(text: str) -> str:
         return sanitize_html(text) if spec.kind == Kind.ARTICLE else text
@@ -217,8 +215,6 @@ def apply_item(
     only replaced for what `spec` gives, so a metadata update keeps them. Batches pass
     `notify=False` and announce all their items at once.
     """
-    from leerpad.catalog.extraction import parse_transcript, sanitize_html
-
     before = snapshot(item) if item is not None else None
     if item is None:
         item = ContentItem(owner=by)

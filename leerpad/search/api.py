@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import html
-
 from django.http import HttpRequest
-from django.utils.html import strip_tags
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
 from leerpad.accounts.models import Person
+from leerpad.catalog.extraction import html_to_text
 from leerpad.core.access import Capability, can
 from leerpad.search import service
 
@@ -98,19 +96,14 @@ def search(request: HttpRequest, params: Query[SearchParams]) -> SearchOut:
                 external_id=r.item.external_id,
                 rank=r.rank,
                 kind=r.item.kind,
-                title=_text(r.title),
-                snippet=_text(r.snippet),
+                title=html_to_text(r.title),
+                snippet=html_to_text(r.snippet),
                 language=r.language,
                 url=request.build_absolute_uri(r.item.get_absolute_url()),
-                moment=MomentOut(seconds=r.moment.seconds, text=_text(r.moment.text))
+                moment=MomentOut(seconds=r.moment.seconds, text=html_to_text(r.moment.text))
                 if r.moment
                 else None,
             )
             for r in found.results
         ],
     )
-
-
-def _text(markup: str) -> str:
-    """Plain text of a highlighted fragment: no <mark>, no HTML escapes."""
-    return html.unescape(strip_tags(markup))

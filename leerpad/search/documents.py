@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count
 
+from leerpad.catalog.extraction import html_to_text
 from leerpad.catalog.models import ContentItem, ItemTranslation, Rating, TranscriptCue
 
 
@@ -35,12 +36,6 @@ class IndexDoc:
 
 
 BATCH = 1000
-
-
-def _strip_tags(html: str) -> str:
-    from django.utils.html import strip_tags
-
-    return strip_tags(html)
 
 
 def iter_docs(ids: Iterable[int] | None = None) -> Iterator[IndexDoc]:
@@ -83,7 +78,7 @@ def _batch(pks: list[int]) -> Iterator[IndexDoc]:
         doc.languages.append(language)
         doc.titles[language] = title
         doc.summaries[language] = summary
-        doc.bodies[language] = _strip_tags(body) if doc.kind == "article" else body
+        doc.bodies[language] = html_to_text(body) if doc.kind == "article" else body
     cues: dict[tuple[int, str], list[str]] = defaultdict(list)
     for item_id, language, text in (
         TranscriptCue.objects.filter(item_id__in=pks)

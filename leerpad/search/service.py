@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import html
 import math
+import re
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from leerpad.accounts.models import Person
+from leerpad.catalog.extraction import html_to_text
 from leerpad.catalog.models import ContentItem, TranscriptCue
 from leerpad.search import synonyms
 from leerpad.search.analysis import LANGUAGES, analyze, fold, stem, stems, words
@@ -34,6 +36,7 @@ from leerpad.search.documents import IndexDoc, iter_docs
 PER_PAGE = 10
 RERANK_DEPTH = 200
 SNIPPET_WORDS = 32
+_NON_SPACE = re.compile(r"\S+")
 
 
 @functools.cache
@@ -152,16 +155,16 @@ class Speller:
         return str(best[0])
 
 
-_spellers: dict[int, Speller] = {}
+_speller: Speller | None = None
 
 
 def speller(vocabulary: dict[str, int]) -> Speller:
-    # One speller per vocabulary object: the backend makes a new one when the index changes.
-    key = id(vocabulary)
-    if key not in _spellers:
-        _spellers.clear()
-        _spellers[key] = Speller(vocabulary)
-    return _spellers[key]
+    # The backend hands out a new vocabulary object whenever the index changes; the
+    # speller keeps a reference to its own, so "is" tells whether it is still current.
+    global _speller
+    if _speller is None or _speller.vocabulary is not vocabulary:
+        _speller = Speller(vocabulary)
+    return _speller
 
 
 def compile_query(
@@ -248,8 +251,12 @@ def rerank(
 
 @dataclass
 class Moment:
-    seconds: int
+    start_ms: int
     text: SafeString
+
+    @property
+    def seconds(self) -> int:
+        return self.start_ms // 1000
 
 
 @dataclass
@@ -283,7 +290,7 @@ def highlight(text: str, language: str, wanted: set[str], window: int | None = N
     hits = sorted({(t.start, t.end) for t in tokens if t.text in wanted})
     start, end = 0, len(text)
     if window is not None:
-        spans = [m.span() for m in __import__("re").finditer(r"\S+", text)]
+        spans = [m.span() for m in _NON_SPACE.finditer(text)]
         if len(spans) > window:
             best_at, best_count = 0, -1
             for i in range(0, len(spans) - window + 1):
@@ -321,9 +328,7 @@ def _moments(ids: Sequence[int], compiled: Compiled) -> dict[int, Moment]:
             continue
         wanted = compiled.stems.get(cue.language, set())
         if any(t.text in wanted for t in analyze(cue.text, cue.language)):
-            found[cue.item_id] = Moment(
-                cue.start_ms // 1000, highlight(cue.text, cue.language, wanted)
-            )
+            found[cue.item_id] = Moment(cue.start_ms, highlight(cue.text, cue.language, wanted))
     return found
 
 
@@ -372,7 +377,9 @@ def search(
                 and wanted
                 and not any(t.text in wanted for t in analyze(translation.summary, language))
             ):
-                source = _strip(translation.body) if item.kind == "article" else translation.body
+                source = (
+                    html_to_text(translation.body) if item.kind == "article" else translation.body
+                )
         results.append(
             Result(
                 item=item,
@@ -418,9 +425,3 @@ def _with_semantic(
     meaning = [item_id for item_id in near if item_id in allowed]
     fused = semantic.fuse([item_id for item_id, _score in ranked], meaning)[:RERANK_DEPTH]
     return fused, max(total, len(fused))
-
-
-def _strip(html_text: str) -> str:
-    from django.utils.html import strip_tags
-
-    return html.unescape(strip_tags(html_text))

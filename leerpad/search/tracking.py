@@ -16,16 +16,17 @@ from django.conf import settings
 from django.utils import timezone
 
 from leerpad.accounts.models import Person
+from leerpad.catalog import tracking as catalog_tracking
 from leerpad.lrs.models import Statement
 from leerpad.lrs.services import record_for_person
 
 VERB_SEARCHED = "https://w3id.org/xapi/acrossx/verbs/searched"
-VERB_SELECTED = "http://id.tincanapi.com/verb/selected"
-EXT = "https://leerpad.org/xapi/extensions/"
-EXT_QUERY = EXT + "search-query"
-EXT_RESULTS = EXT + "search-results"
-EXT_FILTERS = EXT + "search-filters"
-EXT_RANK = EXT + "search-rank"
+# The item page records the click (catalog.tracking); one set of IRIs for both.
+VERB_SELECTED = catalog_tracking.SELECTED
+EXT_QUERY = catalog_tracking.EXT_SEARCH_QUERY
+EXT_RANK = catalog_tracking.EXT_SEARCH_RANK
+EXT_RESULTS = catalog_tracking.EXT + "search-results"
+EXT_FILTERS = catalog_tracking.EXT + "search-filters"
 ACTIVITY_TYPE = "http://id.tincanapi.com/activitytype/search-engine"
 
 
