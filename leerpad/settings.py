@@ -76,6 +76,9 @@ INSTALLED_APPS = [
     "leerpad.skills",
     "leerpad.search",
     "leerpad.catalog",
+    "leerpad.quizzes",
+    "leerpad.paths",
+    "leerpad.recommend",
 ]
 
 MIDDLEWARE = [

@@ -4,3 +4,8 @@ from django.dispatch import Signal
 
 # Sent by `leerpad serve` before it starts serving; a receiver may return a line to print.
 server_starting = Signal()
+
+# Sent by the Learn home for the signed-in person (`request`); each receiver returns a
+# list of `leerpad.core.panels.Panel` (or an empty list) to show there, so domain apps
+# fill the home without core importing them.
+home_panels = Signal()

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 from leerpad.core.access import can
 from leerpad.core.logging import get_logger
 from leerpad.core.navigation import section_by_slug, sections_for
+from leerpad.core.panels import panels_for
 
 log = get_logger(__name__)
 
@@ -18,7 +19,7 @@ log = get_logger(__name__)
 def home(request: HttpRequest) -> HttpResponse:
     """The Learn home: where a person starts, with the sections their roles open."""
     sections = [s for s in sections_for(request) if s.slug != "learn"]
-    return render(request, "core/home.html", {"sections": sections})
+    return render(request, "core/home.html", {"sections": sections, "panels": panels_for(request)})
 
 
 @login_required

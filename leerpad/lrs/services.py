@@ -41,6 +41,8 @@ from leerpad.lrs.backends.base import (
     StatementQuery,
     StoredAttachment,
 )
+from leerpad.lrs.models import Statement
+from leerpad.lrs.signals import statements_recorded
 from leerpad.lrs.xapi import (
     VERSION_1,
     VERSION_2,
@@ -493,7 +495,13 @@ def record_statements(
             contents=contents,
         )
         _refuse_voiding_voiders(batch)
-        return store.store_batch(batch, client_id=client.pk if client is not None else None)
+        ids = store.store_batch(batch, client_id=client.pk if client is not None else None)
+        if statements_recorded.has_listeners():
+            stored = [new.statement for new in batch]
+            transaction.on_commit(
+                lambda: statements_recorded.send(sender=Statement, statements=stored)
+            )
+        return ids
 
 
 def record(statement: Json, *, version: str = VERSION_2) -> str:
@@ -513,8 +521,12 @@ def record_for_person(
     object: Json,
     result: Json | None = None,
     context: Json | None = None,
+    timestamp: dt.datetime | None = None,
 ) -> str:
     """Record that ``person`` did something: the actor is `agent_for_person(person)`.
+
+    ``timestamp`` is when it happened, when that was not now (a sign-off of work done
+    earlier, a completion derived from earlier statements).
 
     ``object`` is the xAPI object (an Activity, usually
     ``{"objectType": "Activity", "id": iri, "definition": {...}}``).
@@ -530,6 +542,8 @@ def record_for_person(
         statement["result"] = result
     if context is not None:
         statement["context"] = context
+    if timestamp is not None:
+        statement["timestamp"] = timestamp.isoformat()
     return record(statement)
 
 

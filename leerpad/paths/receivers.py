@@ -1,0 +1,26 @@
+"""Path progress follows the LRS: every committed statement batch reaches `on_statements`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.dispatch import receiver
+
+from leerpad.core.logging import get_logger
+from leerpad.lrs.signals import statements_recorded
+
+log = get_logger(__name__)
+
+
+@receiver(statements_recorded, dispatch_uid="paths.on_statements")
+def on_statements(sender: Any, statements: list[dict[str, Any]], **_: Any) -> None:
+    from leerpad.paths import completions, services
+
+    try:
+        changed = completions.index_statements(statements)
+        if changed:
+            services.refresh_enrolments(changed)
+    except Exception:
+        # The statements are stored whatever happens here; the index can be rebuilt
+        # (`leerpad paths rebuild-progress`), a lost request cannot.
+        log.exception("paths.progress_update_failed", statements=len(statements))

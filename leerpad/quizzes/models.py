@@ -1,0 +1,158 @@
+"""Quizzes and the question bank: single- and multiple-choice questions, banked per skill.
+
+A question lives in the bank of one skill and can be used by any number of quizzes. Texts
+are kept per language in JSON objects ({"nl": ..., "fr": ..., "en": ...}), like skill
+names, because a question is always shown whole in one language. Every answer and every
+result is recorded as an xAPI statement (see `tracking.py`); `Attempt` only keeps what
+the quiz page needs to show the result again.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+def in_language(texts: dict[str, str] | None, language: str | None = None) -> str:
+    """The text in `language` (default: the active one), else English, else any."""
+    lang = (language or get_language() or "en")[:2]
+    texts = texts or {}
+    return texts.get(lang) or texts.get("en") or next(iter(texts.values()), "")
+
+
+class Question(models.Model):
+    class Kind(models.TextChoices):
+        SINGLE = "single", _("Single choice")
+        MULTIPLE = "multiple", _("Multiple choice")
+
+    # Stable across edits: the xAPI activity id of the question is built from it.
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    skill = models.ForeignKey(
+        "skills.Skill", models.PROTECT, related_name="questions", verbose_name=_("skill")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.SINGLE)
+    texts = models.JSONField(_("question"), default=dict)
+    # Shown after answering, right or wrong: why the right answer is right.
+    explanations = models.JSONField(_("explanation"), default=dict, blank=True)
+    is_active = models.BooleanField(_("in use"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["skill__key", "id"]
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+
+    def __str__(self) -> str:
+        return self.text()
+
+    def text(self, language: str | None = None) -> str:
+        return in_language(self.texts, language)
+
+
+class Choice(models.Model):
+    question = models.ForeignKey(Question, models.CASCADE, related_name="choices")
+    position = models.PositiveSmallIntegerField(default=0)
+    texts = models.JSONField(_("answer"), default=dict)
+    correct = models.BooleanField(_("correct"), default=False)
+    # Feedback for this choice: why it is (not) right, shown when it was picked.
+    feedback = models.JSONField(_("feedback"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.text()
+
+    def text(self, language: str | None = None) -> str:
+        return in_language(self.texts, language)
+
+    @property
+    def response_id(self) -> str:
+        # The xAPI interaction component id: short, stable, no separators ("[,]").
+        return f"c{self.pk}"
+
+
+class Quiz(models.Model):
+    key = models.SlugField(_("key"), max_length=120, unique=True)
+    titles = models.JSONField(_("title"), default=dict)
+    intros = models.JSONField(_("introduction"), default=dict, blank=True)
+    skill = models.ForeignKey(
+        "skills.Skill",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="quizzes",
+        verbose_name=_("main skill"),
+    )
+    pass_percent = models.PositiveSmallIntegerField(_("pass mark (%)"), default=70)
+    # Questions drawn at random from the skill's bank for each attempt, on top of the
+    # fixed questions; 0 means only the fixed questions.
+    draw_from_bank = models.PositiveSmallIntegerField(_("extra questions from the bank"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name = _("quiz")
+        verbose_name_plural = _("quizzes")
+
+    def __str__(self) -> str:
+        return self.title()
+
+    def get_absolute_url(self) -> str:
+        return reverse("quizzes:quiz", args=[self.key])
+
+    def title(self, language: str | None = None) -> str:
+        return in_language(self.titles, language) or self.key
+
+
+class QuizQuestion(models.Model):
+    quiz = models.ForeignKey(Quiz, models.CASCADE, related_name="quiz_questions")
+    question = models.ForeignKey(Question, models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["quiz", "question"], name="quiz_question_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quiz_id}#{self.position}: {self.question_id}"
+
+
+class Attempt(models.Model):
+    """One try at a quiz: the questions it drew, the answers given, the score."""
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    quiz = models.ForeignKey(Quiz, models.CASCADE, related_name="attempts")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="+")
+    # The xAPI registration the statements of this attempt carry (a path enrolment's,
+    # when taken inside a path), so the record ties answers to the attempt.
+    registration = models.UUIDField(default=uuid.uuid4)
+    question_ids = models.JSONField(default=list)
+    answers = models.JSONField(default=dict)  # {question id: [choice ids]}
+    score = models.PositiveSmallIntegerField(null=True, blank=True)  # points
+    max_score = models.PositiveSmallIntegerField(default=0)
+    passed = models.BooleanField(null=True)
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["person", "quiz"])]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.quiz_id} {self.score}/{self.max_score}"
