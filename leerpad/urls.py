@@ -17,6 +17,12 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("records/", include("leerpad.lrs.urls_admin")),
     path("search/", include("leerpad.search.urls")),
+    # The builder first: "manage/" would otherwise be read as a path key.
+    path("paths/manage/", include("leerpad.paths.urls_builder")),
+    path("paths/", include("leerpad.paths.urls")),
+    path("quizzes/", include("leerpad.quizzes.urls")),
+    path("skills/", include("leerpad.skills.urls")),
+    path("for-you/", include("leerpad.recommend.urls")),
     path("django-admin/", admin.site.urls),
     path("", include("leerpad.core.urls")),
 ]

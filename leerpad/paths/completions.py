@@ -14,7 +14,6 @@ import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 
 from leerpad.catalog.tracking import activity_id as item_activity_id
@@ -23,6 +22,7 @@ from leerpad.lrs.xapi import parse_timestamp
 from leerpad.paths.models import Completion, Step
 from leerpad.paths.progress import StepFacts
 from leerpad.paths.tracking import assignment_iri, counts_as_completion
+from leerpad.quizzes.tracking import quiz_iri
 
 log = get_logger(__name__)
 
@@ -104,10 +104,6 @@ def step_iris(step: Step, path_key: str) -> frozenset[str]:
             iris.add(package.activity_id)
         return frozenset(iris)
     return frozenset()
-
-
-def quiz_iri(quiz_key: str) -> str:
-    return f"{str(settings.SITE_URL).rstrip('/')}/quizzes/{quiz_key}/"
 
 
 def step_minutes(step: Step) -> int:
