@@ -49,3 +49,5 @@ def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpRespon
 
 api.add_router("/catalog/", "leerpad.catalog.api.router")
 api.add_router("/search/", "leerpad.search.api.router")
+api.add_router("/quizzes/", "leerpad.quizzes.api.router")
+api.add_router("/paths/", "leerpad.paths.api.router")

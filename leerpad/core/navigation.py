@@ -54,8 +54,14 @@ SECTIONS: tuple[Section, ...] = (
         _("Paths"),
         _("Learning paths you can follow at your own pace, with progress you can see."),
         Capability.LEARN,
-        *_coming("paths"),
-        coming=True,
+        "paths:list",
+    ),
+    Section(
+        "skills",
+        _("Skills"),
+        _("Your skills and what your role asks, colleagues who share theirs, projects to join."),
+        Capability.LEARN,
+        "skills:mine",
     ),
     Section(
         "analytics",
@@ -117,6 +123,10 @@ def active_section(request: HttpRequest) -> str:
         return "admin"
     if match.app_name == "records":
         return "records"
+    if match.app_name in {"paths", "paths_builder", "quizzes"}:
+        return "paths"
+    if match.app_name == "skills":
+        return "skills"
     if match.app_name in {"catalog", "catalog_launch", "search"}:
         return "catalogue"
     if match.view_name == "core:home":

@@ -1,12 +1,16 @@
-"""Path progress follows the LRS: every committed statement batch reaches `on_statements`."""
+"""Path progress follows the LRS: every committed statement batch reaches `on_statements`.
+The Learn home asks every app for panels: `home` adds the paths app's."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.dispatch import receiver
+from django.http import HttpRequest
 
 from leerpad.core.logging import get_logger
+from leerpad.core.panels import Panel
+from leerpad.core.signals import home_panels
 from leerpad.lrs.signals import statements_recorded
 
 log = get_logger(__name__)
@@ -24,3 +28,10 @@ def on_statements(sender: Any, statements: list[dict[str, Any]], **_: Any) -> No
         # The statements are stored whatever happens here; the index can be rebuilt
         # (`leerpad paths rebuild-progress`), a lost request cannot.
         log.exception("paths.progress_update_failed", statements=len(statements))
+
+
+@receiver(home_panels, dispatch_uid="paths.home_panels")
+def home(sender: Any, request: HttpRequest, **_: Any) -> list[Panel]:
+    from leerpad.paths.panels import panels_for
+
+    return panels_for(request)

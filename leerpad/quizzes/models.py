@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from leerpad.skills.models import Level
+
 
 def in_language(texts: dict[str, str] | None, language: str | None = None) -> str:
     """The text in `language` (default: the active one), else English, else any."""
@@ -98,6 +100,10 @@ class Quiz(models.Model):
     # Questions drawn at random from the skill's bank for each attempt, on top of the
     # fixed questions; 0 means only the fixed questions.
     draw_from_bank = models.PositiveSmallIntegerField(_("extra questions from the bank"), default=0)
+    # The level of the main skill a pass shows on the person's skill profile.
+    evidence_level = models.PositiveSmallIntegerField(
+        _("skill level a pass shows"), choices=Level.choices, default=Level.PRACTISING
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -142,6 +148,9 @@ class Attempt(models.Model):
     # The xAPI registration the statements of this attempt carry (a path enrolment's,
     # when taken inside a path), so the record ties answers to the attempt.
     registration = models.UUIDField(default=uuid.uuid4)
+    # True when the registration was handed in (a path enrolment's), False when the
+    # attempt made its own: "try again" and "continue" keep to the same context.
+    external_registration = models.BooleanField(default=False)
     question_ids = models.JSONField(default=list)
     answers = models.JSONField(default=dict)  # {question id: [choice ids]}
     score = models.PositiveSmallIntegerField(null=True, blank=True)  # points
@@ -156,3 +165,32 @@ class Attempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.quiz_id} {self.score}/{self.max_score}"
+
+
+class AttemptAnswer(models.Model):
+    """One question of a finished attempt: what was chosen and whether it scored.
+
+    Written once, when the attempt is finished. It keeps the outcome as it was scored, so
+    fixing a question later does not rewrite past results; it makes "was this question
+    ever answered?" and the per-question statistics one indexed query each (the JSON on
+    `Attempt` cannot be searched portably); and its PROTECT keeps answered questions in
+    the bank for good (they are deactivated instead).
+    """
+
+    attempt = models.ForeignKey(Attempt, models.CASCADE, related_name="answer_rows")
+    question = models.ForeignKey(Question, models.PROTECT, related_name="answers")
+    # Statistics count people, not attempts, against the privacy threshold.
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="+")
+    position = models.PositiveSmallIntegerField(default=0)
+    choice_ids = models.JSONField(default=list)
+    correct = models.BooleanField()
+
+    class Meta:
+        ordering = ["attempt", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["attempt", "question"], name="attempt_answer_unique")
+        ]
+        indexes = [models.Index(fields=["question", "person"])]
+
+    def __str__(self) -> str:
+        return f"{self.attempt_id}: {self.question_id} {'✓' if self.correct else '✗'}"

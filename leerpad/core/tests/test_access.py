@@ -58,13 +58,13 @@ def test_parse_roles_names_the_unknown_code() -> None:
 @pytest.mark.parametrize(
     ("persona", "expected"),
     [
-        ("lena", {"learn", "catalogue", "paths"}),
-        ("cas", {"learn", "catalogue", "paths", "workspace"}),
-        ("dirk", {"learn", "catalogue", "paths", "analytics", "workspace", "records"}),
-        ("mira", {"learn", "catalogue", "paths", "analytics", "campaigns", "workspace"}),
+        ("lena", {"learn", "catalogue", "paths", "skills"}),
+        ("cas", {"learn", "catalogue", "paths", "skills", "workspace"}),
+        ("dirk", {"learn", "catalogue", "paths", "skills", "analytics", "workspace", "records"}),
+        ("mira", {"learn", "catalogue", "paths", "skills", "analytics", "campaigns", "workspace"}),
         (
             "greet",
-            {"learn", "catalogue", "paths", "analytics", "campaigns", "workspace", "records"},
+            {"learn", "catalogue", "paths", "skills", "analytics", "campaigns", "workspace", "records"},
         ),
         ("ada", {s.slug for s in SECTIONS}),
     ],
