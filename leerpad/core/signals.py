@@ -9,3 +9,8 @@ server_starting = Signal()
 # list of `leerpad.core.panels.Panel` (or an empty list) to show there, so domain apps
 # fill the home without core importing them.
 home_panels = Signal()
+
+# Sent by `leerpad scheduler` (which `leerpad serve` starts beside the task worker) every
+# few minutes, with `now`. Receivers queue their periodic work as tasks (reminders, ...)
+# and return at once; the work must be idempotent, since a run can repeat after a restart.
+periodic = Signal()

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 
 from leerpad.core.logging import get_logger
 from leerpad.core.panels import Panel
-from leerpad.core.signals import home_panels
+from leerpad.core.signals import home_panels, periodic
 from leerpad.lrs.signals import statements_recorded
 
 log = get_logger(__name__)
@@ -35,3 +35,11 @@ def home(sender: Any, request: HttpRequest, **_: Any) -> list[Panel]:
     from leerpad.paths.panels import panels_for
 
     return panels_for(request)
+
+
+@receiver(periodic, dispatch_uid="paths.reminders")
+def queue_reminders(sender: Any, **_: Any) -> None:
+    """Every scheduler tick: queue the reminder run (it sends only what is due)."""
+    from leerpad.paths.tasks import send_due_reminders
+
+    send_due_reminders.enqueue()

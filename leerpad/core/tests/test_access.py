@@ -64,7 +64,16 @@ def test_parse_roles_names_the_unknown_code() -> None:
         ("mira", {"learn", "catalogue", "paths", "skills", "analytics", "campaigns", "workspace"}),
         (
             "greet",
-            {"learn", "catalogue", "paths", "skills", "analytics", "campaigns", "workspace", "records"},
+            {
+                "learn",
+                "catalogue",
+                "paths",
+                "skills",
+                "analytics",
+                "campaigns",
+                "workspace",
+                "records",
+            },
         ),
         ("ada", {s.slug for s in SECTIONS}),
     ],

@@ -101,9 +101,20 @@ def start_task_worker() -> subprocess.Popen[bytes]:
     """Run `leerpad db_worker` beside the web server, and stop it when the server stops.
 
     One command serves a small install whole; larger ones run workers as services of
-    their own (`leerpad serve --no-task-worker` plus `leerpad db_worker`).
+    their own (`leerpad serve --no-task-worker` plus `leerpad db_worker` and one
+    `leerpad scheduler`).
     """
-    worker = subprocess.Popen([sys.executable, "-m", "leerpad", "db_worker", "--no-startup-delay"])
+    return _companion("db_worker", "--no-startup-delay")
+
+
+def start_scheduler() -> subprocess.Popen[bytes]:
+    """Run `leerpad scheduler` (periodic work such as reminders) beside the web server."""
+    return _companion("scheduler")
+
+
+def _companion(*command: str) -> subprocess.Popen[bytes]:
+    # The command names are fixed above; no input reaches them.
+    worker = subprocess.Popen([sys.executable, "-m", "leerpad", *command])  # noqa: S603
 
     def stop() -> None:
         if worker.poll() is None:
@@ -155,7 +166,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-task-worker",
             action="store_true",
-            help="Do not start the background-task worker (run `leerpad db_worker` yourself).",
+            help="Do not start the background-task worker and scheduler "
+            "(run `leerpad db_worker` and `leerpad scheduler` yourself).",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -175,6 +187,7 @@ class Command(BaseCommand):
         connections.close_all()
         if not options.get("no_task_worker") and uses_task_queue():
             start_task_worker()
+            start_scheduler()
         server.run()
 
     def build_server(self, **options: Any) -> LeerpadServer:
