@@ -6,3 +6,9 @@ class SkillsConfig(AppConfig):
     name = "leerpad.skills"
     label = "skills"
     verbose_name = _("Skills")
+
+    def ready(self) -> None:
+        from leerpad.core.signals import home_panels
+        from leerpad.skills.panels import home_panel
+
+        home_panels.connect(home_panel, dispatch_uid="skills.home_panel")

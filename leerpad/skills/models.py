@@ -12,12 +12,22 @@ from: what they say themselves (`SkillClaim.self_level`) and evidence Leerpad re
 
 from __future__ import annotations
 
+import unicodedata
+from collections.abc import Iterable
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, so "Sécurité" is found by "securite" on every database."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 class Level(models.IntegerChoices):
@@ -58,6 +68,9 @@ class Skill(models.Model):
         related_name="narrower",
         verbose_name=_("broader skill"),
     )
+    # Key, names and other names in every language, folded (see `fold`): JSON text cannot
+    # be searched without accents or case the same way on SQLite and PostgreSQL.
+    search_text = models.TextField(editable=False, blank=True, default="")
 
     class Meta:
         ordering = ["key"]
@@ -70,6 +83,22 @@ class Skill(models.Model):
     def __str__(self) -> str:
         return self.name()
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.search_text = self.searchable_text()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and _SEARCHED_FIELDS & set(update_fields):
+            # update_or_create saves only the fields it was given; the folded text follows.
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
+
+    def searchable_text(self) -> str:
+        """What `search_text` should hold: set it yourself before bulk_create/bulk_update."""
+        parts: list[str] = [self.key]
+        parts.extend(str(v) for v in (self.names or {}).values() if v)
+        for alts in (self.alt_names or {}).values():
+            parts.extend(str(a) for a in _as_list(alts) if a)
+        return fold(" | ".join(parts))
+
     def name(self, language: str | None = None) -> str:
         """The name in `language` (default: the active one), else any name, else the key."""
         lang = (language or get_language() or "en")[:2]
@@ -80,6 +109,13 @@ class Skill(models.Model):
         lang = (language or get_language() or "en")[:2]
         texts: dict[str, str] = self.descriptions or {}
         return texts.get(lang) or texts.get("en") or next(iter(texts.values()), "")
+
+
+_SEARCHED_FIELDS = {"key", "names", "alt_names"}
+
+
+def _as_list(value: Any) -> Iterable[Any]:
+    return value if isinstance(value, list) else [value]
 
 
 class RoleSkill(models.Model):
@@ -124,6 +160,8 @@ class SkillClaim(models.Model):
 
     class Meta:
         ordering = ["skill__key"]
+        verbose_name = _("skill claim")
+        verbose_name_plural = _("skill claims")
         constraints = [
             models.UniqueConstraint(fields=["person", "skill"], name="skill_claim_unique")
         ]
@@ -187,6 +225,10 @@ class SharingProfile(models.Model):
     )
     updated_at = models.DateTimeField(default=timezone.now)
 
+    class Meta:
+        verbose_name = _("sharing profile")
+        verbose_name_plural = _("sharing profiles")
+
     def __str__(self) -> str:
         return f"{self.person_id}: {'visible' if self.visible else 'hidden'}"
 
@@ -219,6 +261,14 @@ class ConversationRequest(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("conversation request")
         verbose_name_plural = _("conversation requests")
+        constraints = [
+            # One open question per colleague and skill: a second one would only nag.
+            models.UniqueConstraint(
+                fields=["requester", "colleague", "skill"],
+                condition=Q(status="open"),
+                name="conversation_one_open",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.requester_id} → {self.colleague_id} ({self.skill_id})"
@@ -276,6 +326,8 @@ class OpportunityResponse(models.Model):
 
     class Meta:
         ordering = ["created_at"]
+        verbose_name = _("answer to an opportunity")
+        verbose_name_plural = _("answers to opportunities")
         constraints = [
             models.UniqueConstraint(
                 fields=["opportunity", "person"], name="opportunity_response_unique"
@@ -287,17 +339,46 @@ class OpportunityResponse(models.Model):
 
 
 class EscoImport(models.Model):
-    """One ESCO import run, kept for the record (what came in, and when)."""
+    """One ESCO import run, kept for the record (what came in, and when).
+
+    An upload on the web page is kept (its files in the media storage, under `folder`)
+    between its preview and Apply; Apply removes the files and keeps the summary.
+    """
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", _("Previewed")
+        APPLIED = "applied", _("Applied")
+        REFUSED = "refused", _("Refused")
+
+    class Source(models.TextChoices):
+        WEB = "web", _("Web page")
+        COMMAND = "command", _("Command line")
 
     filename = models.CharField(_("file name"), max_length=255)
     imported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+"
     )
     imported_at = models.DateTimeField(_("imported at"), default=timezone.now)
+    # {"created": n, "updated": n, "unchanged": n, "errors": n, ...}: see skills.esco.Summary.
     summary = models.JSONField(_("summary"), default=dict)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.APPLIED
+    )
+    source = models.CharField(
+        _("source"), max_length=20, choices=Source.choices, default=Source.COMMAND
+    )
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+    # Occupation URI -> job role name, as the operator mapped them.
+    occupations = models.JSONField(_("occupations"), default=dict, blank=True)
+    # Uploaded files waiting for Apply: names inside `folder` in the default storage.
+    folder = models.CharField(max_length=200, blank=True)
+    files = models.JSONField(default=list, blank=True)
+    applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
 
     class Meta:
-        ordering = ["-imported_at"]
+        ordering = ["-imported_at", "-id"]
+        verbose_name = _("ESCO import")
+        verbose_name_plural = _("ESCO imports")
 
     def __str__(self) -> str:
         return self.filename
