@@ -83,9 +83,11 @@ def _normal(query: object) -> str:
 def insights(days: int = 30, limit: int = 25) -> Insights:
     since = timezone.now() - dt.timedelta(days=days)
     stats: dict[str, QueryStats] = {}
+    # When it happened (timestamp), not when it reached the LRS (stored): statements sent
+    # later by an offline tool, or a history loaded at once, belong to their own day.
     rows = (
-        Statement.objects.filter(stored__gte=since, verb_iri__in=[VERB_SEARCHED, VERB_SELECTED])
-        .order_by("stored")
+        Statement.objects.filter(timestamp__gte=since, verb_iri__in=[VERB_SEARCHED, VERB_SELECTED])
+        .order_by("timestamp")
         .values_list("verb_iri", "actor_ifi", "payload")
     )
     searches = 0
