@@ -170,6 +170,7 @@ class _Person:
     role_name: str
     location_id: int | None
     location_name: str
+    language: str = ""
     events: list[Took] = field(default_factory=list)
 
 
@@ -188,9 +189,11 @@ def _snapshot(language: str) -> _Snapshot:
     now = timezone.now()
     catalogue = data.load_catalogue(language, now)
     people = {
-        pk: _Person(pk, role_id, role or "", location_id, location or "")
-        for pk, role_id, role, location_id, location in Person.objects.values_list(
-            "id", "job_role_id", "job_role__name", "location_id", "location__name"
+        pk: _Person(pk, role_id, role or "", location_id, location or "", person_language)
+        for pk, role_id, role, location_id, location, person_language in (
+            Person.objects.values_list(
+                "id", "job_role_id", "job_role__name", "location_id", "location__name", "language"
+            )
         )
     }
     events = data.all_events(catalogue.by_iri)
@@ -259,6 +262,8 @@ def _profile(snapshot: _Snapshot, person: _Person, cutoff: dt.datetime, language
         role_name=person.role_name,
         location_id=person.location_id,
         location_name=person.location_name,
+        # Each person's own language: it decides what they can read.
+        language=person.language,
         history=history,
         gaps=data.gaps_from(lines, levels, language),
         dismissed={k: r for k, r, at in snapshot.dismissals.get(person.id, []) if at < cutoff},

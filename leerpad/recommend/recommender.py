@@ -57,6 +57,9 @@ class Weights:
     fresh: float = 1.0
     overall: float = 0.3
     dismissed: float = 2.0
+    # Share of the score an item keeps when it is not in the reader's language: Belgians
+    # often read a second language, so it sinks rather than disappears.
+    other_language: float = 0.6
     diversity: float = 0.3  # 1 - lambda of MMR: 0 keeps the ranking, 1 only spreads
 
 
@@ -81,6 +84,7 @@ class Candidate:
     published_at: dt.datetime | None = None
     roles: frozenset[int] = frozenset()  # audience: job roles
     locations: frozenset[int] = frozenset()  # audience: locations
+    languages: frozenset[str] = frozenset()  # the languages it exists in (empty: unknown)
     # For the page only.
     summary: str = ""
     url: str = ""
@@ -113,6 +117,7 @@ class Profile:
     role_name: str = ""
     location_id: int | None = None
     location_name: str = ""
+    language: str = ""  # the reader's language ("" : any)
     history: Sequence[Took] = ()  # oldest first
     gaps: Sequence[Gap] = ()
     dismissed: Mapping[Key, str] = field(default_factory=dict)  # key → reason
@@ -550,6 +555,8 @@ def score(
             continue
         penalty, penalty_text = _dismissal_penalty(c, dismissed) if dismissed else (0.0, "")
         total -= weights.dismissed * penalty
+        if profile.language and c.languages and profile.language not in c.languages:
+            total *= weights.other_language
         reasons.sort(key=lambda r: -r.points)
         results.append(Scored(c.key, total, reasons[:3], penalty, penalty_text))
     results.sort(key=lambda s: (-s.score, s.key))

@@ -119,6 +119,24 @@ def test_essential_gaps_and_bigger_gaps_rank_first() -> None:
     assert order == [("item", 3), ("item", 2), ("item", 1)]
 
 
+def test_an_item_not_in_the_readers_language_sinks_but_stays() -> None:
+    skill = 1
+    french, dutch = (
+        replace(cand(1, skills=[skill]), languages=frozenset({"fr"})),
+        replace(cand(2, skills=[skill]), languages=frozenset({"nl", "fr"})),
+    )
+    gaps = [Gap(skill, "Conflict handling", 3, 1, True)]
+    found = by_key(rank(Profile(person_id=1, language="nl", gaps=gaps), catalogue(french, dutch)))
+    assert found[("item", 1)].score == pytest.approx(
+        found[("item", 2)].score * r.DEFAULT_WEIGHTS.other_language
+    )
+    # A reader of French sees both alike; an unknown language costs nothing.
+    alike = rank(Profile(person_id=1, language="fr", gaps=gaps), catalogue(french, dutch))
+    assert alike[0].score == alike[1].score
+    unknown = rank(Profile(person_id=1, gaps=gaps), catalogue(french, dutch))
+    assert unknown[0].score == unknown[1].score
+
+
 # --- behaviour --------------------------------------------------------------------------
 
 
