@@ -4,3 +4,7 @@ from django.dispatch import Signal
 
 # Sent after the transaction that changed items commits; `item_ids` lists them.
 content_changed = Signal()
+
+# Sent when a person opens an item's page, with `request` and `item`; receivers return a
+# list of `core.panels.Panel` shown above the item (paths: "step 3 of your path").
+item_panels = Signal()

@@ -39,7 +39,9 @@ from leerpad.catalog.models import (
 )
 from leerpad.catalog.schemas import LANGUAGES
 from leerpad.catalog.services_files import AUDIO_EXTENSIONS, VIDEO_EXTENSIONS
+from leerpad.catalog.signals import item_panels
 from leerpad.core.access import Capability, require
+from leerpad.core.panels import collect
 
 ITEMS_PER_PAGE = 12
 # What the media view shows in the page; anything else is only ever downloaded, so an
@@ -180,6 +182,8 @@ def item(request: HttpRequest, pk: int) -> HttpResponse:
         "may_manage": queries.may_manage(person),
         "audience_roles": list(found.audience_job_roles.all()),
         "audience_locations": list(found.audience_locations.all()),
+        # Other apps' words about this item for this person (paths: "step 3 of your path").
+        "panels": collect(item_panels.send(sender=ContentItem, request=request, item=found)),
     }
     if found.status == Status.PUBLISHED:
         # L&D previewing a draft is not learning; only published items are recorded.

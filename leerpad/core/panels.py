@@ -19,8 +19,13 @@ class Panel:
 
 
 def panels_for(request: HttpRequest) -> list[Panel]:
+    return collect(home_panels.send(sender=Panel, request=request))
+
+
+def collect(responses: list[tuple[Any, Any]]) -> list[Panel]:
+    """The panels receivers of a panel signal returned, in their order."""
     panels: list[Panel] = []
-    for _receiver, found in home_panels.send(sender=Panel, request=request):
+    for _receiver, found in responses:
         if isinstance(found, list):
-            panels.extend(found)
+            panels.extend(p for p in found if isinstance(p, Panel))
     return sorted(panels, key=lambda p: p.order)

@@ -4,12 +4,16 @@ sign-offs waiting for them (25). A panel with nothing to show is left out."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.http import HttpRequest
 from django.utils import timezone
 
+from leerpad.catalog.models import ContentItem
 from leerpad.core.access import Capability, can
 from leerpad.core.panels import Panel
 from leerpad.paths import queries
+from leerpad.paths.models import Enrolment, Step
 
 CONTINUE_ROWS = 3
 
@@ -35,3 +39,35 @@ def panels_for(request: HttpRequest) -> list[Panel]:
         if waiting:
             panels.append(Panel(25, "paths/panels/signoffs.html", {"count": waiting}))
     return panels
+
+
+@dataclass(frozen=True)
+class ItemInPath:
+    """An item the person meets as a step of a path they follow."""
+
+    progress: queries.Progress
+    step: Step
+    number: int
+    state: str
+
+
+def item_panels_for(request: HttpRequest, item: ContentItem) -> list[Panel]:
+    """On an item's page: "step 3 of your path X", with what to do next there."""
+    user = request.user
+    if not user.is_authenticated or not can(user, Capability.LEARN):
+        return []
+    enrolments = list(
+        queries.enrolments_of(user.pk).filter(
+            status__in=[Enrolment.Status.ACTIVE, Enrolment.Status.PAUSED],
+            version__steps__item=item,
+        )
+    )
+    rows: list[ItemInPath] = []
+    for progress in queries.progress_of(user.pk, enrolments):
+        for number, step in enumerate(progress.steps, start=1):
+            if step.item_id == item.pk:
+                status = progress.plan.status_of(step.pk)
+                rows.append(ItemInPath(progress, step, number, status.state if status else "open"))
+    if not rows:
+        return []
+    return [Panel(10, "paths/panels/item_in_path.html", {"rows": rows})]

@@ -8,6 +8,7 @@ from typing import Any
 from django.dispatch import receiver
 from django.http import HttpRequest
 
+from leerpad.catalog.signals import item_panels
 from leerpad.core.logging import get_logger
 from leerpad.core.panels import Panel
 from leerpad.core.signals import home_panels, periodic
@@ -28,6 +29,13 @@ def on_statements(sender: Any, statements: list[dict[str, Any]], **_: Any) -> No
         # The statements are stored whatever happens here; the index can be rebuilt
         # (`leerpad paths rebuild-progress`), a lost request cannot.
         log.exception("paths.progress_update_failed", statements=len(statements))
+
+
+@receiver(item_panels, dispatch_uid="paths.item_panels")
+def item_in_path(sender: Any, request: HttpRequest, item: Any, **_: Any) -> list[Panel]:
+    from leerpad.paths.panels import item_panels_for
+
+    return item_panels_for(request, item)
 
 
 @receiver(home_panels, dispatch_uid="paths.home_panels")

@@ -279,6 +279,28 @@ def test_an_item_step_is_marked_done_with_its_button(
     assert "Mark as done" not in page(client, step_url(path, 0))
 
 
+def test_an_items_page_says_which_step_of_my_path_it_is(
+    client_for: ClientFor,
+    lena: Person,
+    cas: Person,
+    django_capture_on_commit_callbacks: Capture,
+) -> None:
+    path = make_path("lezen", [{"item": article("Lees dit")}, {"item": article("En dit")}])
+    first, second = (s.item_id for s in steps_of(path))
+    client = client_for(lena)
+    assert "in your path" not in page(client, f"/catalogue/{second}/")  # not enrolled yet
+    client.post("/paths/lezen/enrol/")
+    html = page(client, f"/catalogue/{second}/")
+    assert "Step 2 of 2 in your path" in html
+    assert "Mark as done" in html and "Back to the path" in html
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(step_url(path, 0, "done"))
+    html = page(client, f"/catalogue/{first}/")
+    assert "Step 1 of 2 in your path" in html and "Mark as done" not in html
+    # Someone else reading the same item sees nothing of Lena's path.
+    assert "in your path" not in page(client_for(cas), f"/catalogue/{first}/")
+
+
 def test_a_package_step_explains_it_counts_by_itself(client_for: ClientFor, lena: Person) -> None:
     path = make_path("pakket", [{"item": package()}])
     client = client_for(lena)
