@@ -521,6 +521,16 @@ def decline_invitation(invitation: Invitation, person: Person) -> Invitation:
 
 
 @transaction.atomic
+@transaction.atomic
+def reinstate_certificate(certificate: Certificate) -> Certificate:
+    """Undo a revocation: the badge page says the certificate is valid again."""
+    certificate.revoked_at = None
+    certificate.revoked_reason = ""
+    certificate.save(update_fields=["revoked_at", "revoked_reason"])
+    return certificate
+
+
+@transaction.atomic
 def revoke_certificate(certificate: Certificate, reason: str) -> Certificate:
     """Withdraw a certificate (issued by mistake); its badge page then says so."""
     reason = reason.strip()

@@ -26,6 +26,17 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<slug:key>/discard", views.discard, name="discard"),
     path("<slug:key>/versions", views.versions, name="versions"),
     path("<slug:key>/versions/move", views.move_learners, name="move_learners"),
+    path("<slug:key>/certificates", views.certificates, name="certificates"),
+    path(
+        "<slug:key>/certificates/<uuid:uid>/revoke",
+        views.revoke_certificate,
+        name="revoke_certificate",
+    ),
+    path(
+        "<slug:key>/certificates/<uuid:uid>/reinstate",
+        views.reinstate_certificate,
+        name="reinstate_certificate",
+    ),
     path("<slug:key>/archive", views.archive, name="archive"),
     path("<slug:key>/unarchive", views.unarchive, name="unarchive"),
 ]

@@ -25,7 +25,7 @@ from leerpad.accounts.models import Person
 from leerpad.catalog.models import ContentItem
 from leerpad.catalog.models import Kind as ItemKind
 from leerpad.core.access import Capability, require
-from leerpad.paths import queries
+from leerpad.paths import queries, services
 from leerpad.paths import services_builder as builder
 from leerpad.paths.completions import facts_for, step_minutes
 from leerpad.paths.forms_builder import (
@@ -41,7 +41,7 @@ from leerpad.paths.forms_builder import (
     skills_formset,
     skills_from,
 )
-from leerpad.paths.models import Path, PathVersion, Step
+from leerpad.paths.models import Certificate, Path, PathVersion, Step
 from leerpad.paths.progress import State, plan
 from leerpad.search import service as search_service
 from leerpad.skills.models import Level
@@ -820,3 +820,57 @@ def unarchive(request: HttpRequest, key: str) -> HttpResponse:
     builder.unarchive(path, by=_person(request))
     messages.success(request, _("The path takes enrolments again."))
     return redirect(_builder_url(path))
+
+
+# --- certificates -------------------------------------------------------------------------
+
+CERTIFICATES_PER_PAGE = 50
+
+
+@require(Capability.MANAGE_PATHS)
+@require_GET
+def certificates(request: HttpRequest, key: str) -> HttpResponse:
+    """The certificates a path issued, newest first; one issued by mistake can be revoked."""
+    path = _path(key)
+    issued = (
+        Certificate.objects.filter(enrolment__path=path)
+        .select_related("enrolment__person")
+        .order_by("-issued_at", "-id")
+    )
+    page = Paginator(issued, CERTIFICATES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "paths/builder/certificates.html", {"path": path, "page": page})
+
+
+def _certificate(path: Path, uid: str) -> Certificate:
+    return get_object_or_404(Certificate, uid=uid, enrolment__path=path)
+
+
+@require(Capability.MANAGE_PATHS)
+@require_POST
+def revoke_certificate(request: HttpRequest, key: str, uid: str) -> HttpResponse:
+    path = _path(key)
+    certificate = _certificate(path, uid)
+    try:
+        services.revoke_certificate(certificate, request.POST.get("reason", ""))
+    except services.PathError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("The certificate of %(name)s is revoked; its badge page says so.")
+            % {"name": certificate.person_name},
+        )
+    return redirect("paths_builder:certificates", path.key)
+
+
+@require(Capability.MANAGE_PATHS)
+@require_POST
+def reinstate_certificate(request: HttpRequest, key: str, uid: str) -> HttpResponse:
+    path = _path(key)
+    certificate = _certificate(path, uid)
+    services.reinstate_certificate(certificate)
+    messages.success(
+        request,
+        _("The certificate of %(name)s is valid again.") % {"name": certificate.person_name},
+    )
+    return redirect("paths_builder:certificates", path.key)
