@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "leerpad.quizzes",
     "leerpad.paths",
     "leerpad.recommend",
+    "leerpad.privacy",
 ]
 
 MIDDLEWARE = [
@@ -263,6 +264,9 @@ LEERPAD_CATALOG_IMPORT_MAX_BYTES = env.int(
 )
 # Where the search index lives; it is rebuilt from the database whenever it is missing.
 LEERPAD_SEARCH_DIR = Path(env.str("LEERPAD_SEARCH_DIR", default="") or VAR_DIR / "search")
+# Where the analytics store keeps its Parquet files, fed from the LRS by `sync_analytics`;
+# it can always be rebuilt from the LRS (`leerpad analytics rebuild`).
+LEERPAD_ANALYTICS_DIR = Path(env.str("LEERPAD_ANALYTICS_DIR", default="") or VAR_DIR / "analytics")
 # A local folder with a sentence-embedding model (sentence-transformers format): when set,
 # search fuses lexical and semantic rankings. Never downloaded at run time.
 LEERPAD_SEARCH_MODEL = env.str("LEERPAD_SEARCH_MODEL", default="")

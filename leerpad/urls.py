@@ -23,6 +23,7 @@ urlpatterns = [
     path("quizzes/", include("leerpad.quizzes.urls")),
     path("skills/", include("leerpad.skills.urls")),
     path("for-you/", include("leerpad.recommend.urls")),
+    path("privacy/", include("leerpad.privacy.urls")),
     path("django-admin/", admin.site.urls),
     path("", include("leerpad.core.urls")),
 ]

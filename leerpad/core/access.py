@@ -58,6 +58,7 @@ class Capability(enum.StrEnum):
     MANAGE_PATHS = "manage_paths"
     VIEW_ANALYTICS = "view_analytics"
     # The statement browser and the list of LRS clients (managing them is ADMINISTER).
+    # Admins only: statements are individual records (privacy: aggregates for the rest).
     BROWSE_RECORDS = "browse_records"
     MANAGE_CAMPAIGNS = "manage_campaigns"
     USE_WORKSPACE = "use_workspace"
@@ -71,9 +72,7 @@ _LDM_TEAM = {Capability.LEARN, Capability.USE_WORKSPACE, Capability.VIEW_ANALYTI
 ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
     Role.LEARNER: frozenset({Capability.LEARN}),
     Role.COACH: frozenset({Capability.LEARN, Capability.COACH_PEOPLE, Capability.USE_WORKSPACE}),
-    Role.LD_SPECIALIST: frozenset(
-        _LDM_TEAM | {Capability.MANAGE_CATALOG, Capability.MANAGE_PATHS, Capability.BROWSE_RECORDS}
-    ),
+    Role.LD_SPECIALIST: frozenset(_LDM_TEAM | {Capability.MANAGE_CATALOG, Capability.MANAGE_PATHS}),
     Role.MARKETER: frozenset(_LDM_TEAM | {Capability.MANAGE_CAMPAIGNS}),
     Role.LDM_MANAGER: frozenset(
         _LDM_TEAM
@@ -82,7 +81,6 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.MANAGE_PATHS,
             Capability.MANAGE_CAMPAIGNS,
             Capability.MANAGE_PORTFOLIO,
-            Capability.BROWSE_RECORDS,
         }
     ),
     Role.ADMIN: frozenset(Capability),

@@ -1,8 +1,10 @@
 """The records pages (/records/): the statement browser and the LRS clients.
 
-L&D and LD&M managers browse (`Capability.BROWSE_RECORDS`); only admins create, revoke
-and reactivate clients (`Capability.ADMINISTER`). Reads are in `queries`, writes in
-`services_clients`.
+Statements are personal data: only admins browse them (`Capability.BROWSE_RECORDS`), and
+showing one person's statements (filtering on them, or opening one) first asks for a
+reason, which that person can read under "Who looked at my data" (`privacy.access.gate`).
+Only admins create, revoke and reactivate clients (`Capability.ADMINISTER`). Reads are in
+`queries`, writes in `services_clients`.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from leerpad.core.access import Capability, can, require
 from leerpad.lrs import queries, services_clients
 from leerpad.lrs.forms import ClientForm, StatementFilterForm
 from leerpad.lrs.models import Client
+from leerpad.privacy.access import gate
 
 
 def _is_partial(request: HttpRequest) -> bool:
@@ -30,12 +33,32 @@ def _is_partial(request: HttpRequest) -> bool:
     return htmx is not None and bool(htmx) and not htmx.history_restore_request
 
 
+def _reason_first(request: HttpRequest, person: Person | None) -> HttpResponse | None:
+    """The reason page before one person's record is shown (see `privacy.access.gate`)."""
+    if person is None:
+        return None
+    response = gate(request, person, "learning_record")
+    if response is not None and _is_partial(request):
+        # The filter table cannot hold the reason form: load the whole page instead.
+        redirect_page = HttpResponse(status=204)
+        redirect_page["HX-Redirect"] = request.get_full_path()
+        return redirect_page
+    return response
+
+
 @require(Capability.BROWSE_RECORDS)
+@require_http_methods(["GET", "POST"])
 def statements(request: HttpRequest) -> HttpResponse:
-    """Every statement in the store, newest first, with filters (htmx updates the table)."""
+    """Every statement in the store, newest first, with filters (htmx updates the table).
+
+    POST only carries the reason form of the privacy gate; the filters are GET.
+    """
     form = StatementFilterForm(request.GET)
     page: queries.StatementPage | None = None
-    if form.is_valid() and not form.actor_unmatched():
+    valid = form.is_valid()
+    if valid and (answer := _reason_first(request, form.actor_match.person)) is not None:
+        return answer
+    if valid and not form.actor_unmatched():
         cursor = queries.Cursor.parse(request.GET.get("page"))
         page = queries.statement_page(form.filters(), cursor, size=queries.PAGE_SIZE)
     filtered = any(
@@ -56,10 +79,13 @@ def statements(request: HttpRequest) -> HttpResponse:
 
 
 @require(Capability.BROWSE_RECORDS)
+@require_http_methods(["GET", "POST"])
 def statement(request: HttpRequest, statement_id: uuid.UUID) -> HttpResponse:
     detail = queries.statement_detail(statement_id)
     if detail is None:
         raise Http404
+    if (answer := _reason_first(request, detail.row.person)) is not None:
+        return answer
     return render(
         request,
         "lrs/statement.html",

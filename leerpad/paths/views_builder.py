@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from leerpad.accounts.models import Person
 from leerpad.catalog.models import ContentItem
 from leerpad.catalog.models import Kind as ItemKind
-from leerpad.core.access import Capability, require
+from leerpad.core.access import Capability, can, require
 from leerpad.paths import queries, services
 from leerpad.paths import services_builder as builder
 from leerpad.paths.completions import facts_for, step_minutes
@@ -253,6 +253,7 @@ def _builder_page(
     draft = builder.current_draft(path)
     version = draft or path.current
     context: dict[str, Any] = {
+        "may_administer": can(request.user, Capability.ADMINISTER),
         "path": path,
         "draft": draft,
         "current": path.current,
@@ -827,10 +828,13 @@ def unarchive(request: HttpRequest, key: str) -> HttpResponse:
 CERTIFICATES_PER_PAGE = 50
 
 
-@require(Capability.MANAGE_PATHS)
+@require(Capability.ADMINISTER)
 @require_GET
 def certificates(request: HttpRequest, key: str) -> HttpResponse:
-    """The certificates a path issued, newest first; one issued by mistake can be revoked."""
+    """The certificates a path issued, newest first; one issued by mistake can be revoked.
+
+    Admins only: the list says who completed the path, which is individual data (L&D
+    sees completions as group figures)."""
     path = _path(key)
     issued = (
         Certificate.objects.filter(enrolment__path=path)
@@ -845,7 +849,7 @@ def _certificate(path: Path, uid: str) -> Certificate:
     return get_object_or_404(Certificate, uid=uid, enrolment__path=path)
 
 
-@require(Capability.MANAGE_PATHS)
+@require(Capability.ADMINISTER)
 @require_POST
 def revoke_certificate(request: HttpRequest, key: str, uid: str) -> HttpResponse:
     path = _path(key)
@@ -863,7 +867,7 @@ def revoke_certificate(request: HttpRequest, key: str, uid: str) -> HttpResponse
     return redirect("paths_builder:certificates", path.key)
 
 
-@require(Capability.MANAGE_PATHS)
+@require(Capability.ADMINISTER)
 @require_POST
 def reinstate_certificate(request: HttpRequest, key: str, uid: str) -> HttpResponse:
     path = _path(key)

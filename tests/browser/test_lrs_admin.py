@@ -14,6 +14,7 @@ from leerpad.accounts.models import Person
 from leerpad.lrs import services
 from leerpad.lrs.http import hash_secret
 from leerpad.lrs.models import Client as LrsClient
+from leerpad.privacy.models import AccessRecord
 from tests.browser.conftest import LogIn
 
 pytestmark = pytest.mark.browser
@@ -39,7 +40,7 @@ def _statement(address: str, verb: str, course: str) -> dict[str, object]:
 
 
 def test_filter_the_statements_and_open_one(
-    dirk: Person, lena: Person, page: Page, login: LogIn, screenshots: Path
+    ada: Person, lena: Person, page: Page, login: LogIn, screenshots: Path
 ) -> None:
     moodle = LrsClient.objects.create(
         name="Moodle", key="moodle", secret_hash=hash_secret("s"), scopes=["all"]
@@ -62,7 +63,7 @@ def test_filter_the_statements_and_open_one(
         {"objectType": "Activity", "id": "https://leerpad.example/courses/till"},
     )
 
-    login(page, dirk)
+    login(page, ada)
     page.click("nav.nav-wide a[data-section=records]")
     rows = page.locator("#records-results tbody tr")
     expect(rows).to_have_count(4)
@@ -74,9 +75,15 @@ def test_filter_the_statements_and_open_one(
 
     page.select_option("select[name=client]", str(moodle.pk))
     expect(rows).to_have_count(3)
+    # One person's record: first say why (she can read it under "Who looked at my data").
     page.fill("input[name=actor]", lena.email)
+    page.get_by_label("Why do you need to see this?").fill("Support ticket 42: missing course")
+    page.screenshot(path=screenshots / "records-reason.png", full_page=True)
+    page.locator("form:has(textarea[name=reason]) button[type=submit]").click()
     expect(rows).to_have_count(2)
     expect(rows.first).to_contain_text("Lena Test")
+    assert AccessRecord.objects.filter(subject=lena, viewer=ada).count() == 1
+    page.evaluate("window.stillHere = true")
     page.fill("input[name=actor]", "guest@partner.example")
     expect(rows).to_have_count(1)
     assert page.evaluate("window.stillHere") is True

@@ -60,7 +60,7 @@ def test_parse_roles_names_the_unknown_code() -> None:
     [
         ("lena", {"learn", "catalogue", "paths", "skills"}),
         ("cas", {"learn", "catalogue", "paths", "skills", "workspace"}),
-        ("dirk", {"learn", "catalogue", "paths", "skills", "analytics", "workspace", "records"}),
+        ("dirk", {"learn", "catalogue", "paths", "skills", "analytics", "workspace"}),
         ("mira", {"learn", "catalogue", "paths", "skills", "analytics", "campaigns", "workspace"}),
         (
             "greet",
@@ -72,7 +72,6 @@ def test_parse_roles_names_the_unknown_code() -> None:
                 "analytics",
                 "campaigns",
                 "workspace",
-                "records",
             },
         ),
         ("ada", {s.slug for s in SECTIONS}),

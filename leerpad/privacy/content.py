@@ -1,0 +1,139 @@
+"""The text of the public privacy page: one entry per purpose Leerpad records data for.
+
+Kept in Python rather than in the template so the summary table and the sections below it
+say the same thing, and so the figures (k, the retention period) are filled in one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+
+@dataclass(frozen=True)
+class Purpose:
+    key: str
+    title: str
+    recorded: str
+    why: str
+    who: str
+    kept: str
+    coming: bool = False
+    # Whether admins may open one person's data of this kind (with a recorded reason).
+    admins: bool = True
+
+
+def kept_text(retention_months: int | None) -> str:
+    if retention_months:
+        return _(
+            "%(months)s months after it was recorded; then it is deleted or made anonymous."
+        ) % {"months": retention_months}
+    return _(
+        "As long as you have an account. No automatic deletion period is set up yet; "
+        "you can ask for your data to be erased."
+    )
+
+
+def purposes(k: int, retention_months: int | None) -> list[Purpose]:
+    """What Leerpad records, why, who sees it and how long it is kept, per purpose."""
+    kept = kept_text(retention_months)
+    groups = _("L&D sees figures about groups of at least %(k)s people, never about you alone.") % {
+        "k": k
+    }
+    return [
+        Purpose(
+            "learning_record",
+            _("Learning record (xAPI)"),
+            _(
+                "What you open, watch, finish and score in Leerpad and in linked courses, "
+                "each as a dated line such as “Lena completed Safe lifting”."
+            ),
+            _(
+                "So you can pick up where you left off, so paths and certificates know what "
+                "you finished, and so L&D knows which learning is used."
+            ),
+            _("You. Your coach only if you agree. %(groups)s") % {"groups": groups},
+            kept,
+        ),
+        Purpose(
+            "path_progress",
+            _("Path progress"),
+            _("The paths you joined, the steps you finished, sign-offs and certificates."),
+            _("To show your progress, remind you of steps and give you your certificate."),
+            _("You. Your coach sees the steps you ask them to sign off. %(groups)s")
+            % {"groups": groups},
+            kept,
+        ),
+        Purpose(
+            "quizzes",
+            _("Quizzes"),
+            _("Your answers, your score and how many attempts you made."),
+            _("To give you feedback and to count a pass towards a path or a skill."),
+            _(
+                "You. L&D sees how a question was answered only when at least %(k)s people "
+                "answered it."
+            )
+            % {"k": k},
+            kept,
+        ),
+        Purpose(
+            "skills",
+            _("Skills and evidence"),
+            _(
+                "The level you give yourself for a skill, the evidence Leerpad adds when you "
+                "finish learning, and whether you share your skills profile."
+            ),
+            _("To suggest learning that closes your gaps and to let colleagues find help."),
+            _("You. Colleagues only for the skills you chose to share. %(groups)s")
+            % {"groups": groups},
+            kept,
+        ),
+        Purpose(
+            "recommendations",
+            _("Recommendations"),
+            _("The suggestions you dismissed and the reason you gave."),
+            _(
+                "To suggest learning that fits you. Suggestions use your own history and "
+                "what groups of at least %(k)s colleagues took."
+            )
+            % {"k": k},
+            _("You. %(groups)s") % {"groups": groups},
+            kept,
+        ),
+        Purpose(
+            "search",
+            _("Search insights"),
+            _("What you search for and which result you open."),
+            _("To improve the search and to find learning that people miss."),
+            _(
+                "You. L&D sees a search term only when at least %(k)s different people "
+                "searched for it."
+            )
+            % {"k": k},
+            kept,
+        ),
+        Purpose(
+            "campaigns",
+            _("Campaigns"),
+            _("Which campaign messages you received and whether you opened them."),
+            _("To know which invitations to learn work."),
+            groups,
+            kept,
+            coming=True,
+        ),
+        Purpose(
+            "safe_voice",
+            _("Safe voice"),
+            _("Your answers to safe-voice questions, stored without any link to you."),
+            _("So you can say what you think about learning without it being traced to you."),
+            _(
+                "Nobody can link an answer to you, not even an admin with access to the "
+                "database. Results are shown for groups of at least %(k)s people."
+            )
+            % {"k": k},
+            _("Until the question is closed and its results are reported."),
+            coming=True,
+            admins=False,
+        ),
+    ]

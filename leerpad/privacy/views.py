@@ -1,0 +1,65 @@
+"""Privacy pages: the public explanation, "who looked at my data", and the admins' log."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from leerpad.accounts.models import Person
+from leerpad.core.access import Capability, require
+from leerpad.privacy import content, queries
+from leerpad.privacy.forms import AccessFilterForm
+from leerpad.privacy.guard import min_group_size
+from leerpad.privacy.models import REASON_MIN_LENGTH
+
+RECORDS_PER_PAGE = 25
+
+
+def retention_months() -> int | None:
+    """The retention period if the operator set one (LEERPAD_RETENTION_MONTHS), else None."""
+    months = getattr(settings, "LEERPAD_RETENTION_MONTHS", None)
+    return int(months) if months else None
+
+
+@require_GET
+def about(request: HttpRequest) -> HttpResponse:
+    # Public on purpose: staff representatives may not have an account.
+    k = min_group_size()
+    months = retention_months()
+    return render(
+        request,
+        "privacy/about.html",
+        {
+            "k": k,
+            "retention_months": months,
+            "purposes": content.purposes(k, months),
+            "reason_min_length": REASON_MIN_LENGTH,
+        },
+    )
+
+
+@require(Capability.LEARN)
+@require_GET
+def my_access(request: HttpRequest) -> HttpResponse:
+    person: Person = request.user  # type: ignore[assignment]
+    page = Paginator(queries.records_about(person), RECORDS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "privacy/my_access.html", {"page": page})
+
+
+@require(Capability.ADMINISTER)
+@require_GET
+def all_access(request: HttpRequest) -> HttpResponse:
+    form = AccessFilterForm(request.GET or None)
+    q = what = ""
+    if form.is_valid():
+        q, what = form.cleaned_data["q"], form.cleaned_data["what"]
+    page = Paginator(queries.all_records(q, what), RECORDS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    template = "privacy/_all_rows.html" if request.htmx else "privacy/all_access.html"  # type: ignore[attr-defined]
+    return render(request, template, {"page": page, "form": form})
