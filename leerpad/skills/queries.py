@@ -8,9 +8,9 @@ data where possible, so they can be tested without pages:
   because a self-assessed level is not a fact and the page must say so.
 - A group (team, location, or both) is shown only when it has at least
   `LEERPAD_MIN_GROUP_SIZE` people, and a per-skill count only when the people it compares
-  are that many. A team-and-location choice must also not differ from the whole team or
-  the whole location by fewer than that many people, or subtracting one view from the
-  other would show the answers of a handful of people.
+  are that many. A group must also not differ from any view with fewer filters (down to
+  the whole organisation) by fewer than that many people, or subtracting one view from
+  the other would show the answers of a handful of people (`privacy.guard`).
 - Colleagues appear only when they opted in twice: a visible sharing profile, and
   "willing to share" on that skill.
 
@@ -34,6 +34,7 @@ from django.utils.translation import get_language
 
 from leerpad.accounts.models import JobRole, Location, Person, Team
 from leerpad.core.access import Capability, can
+from leerpad.privacy.guard import guard_subgroup
 from leerpad.skills.models import (
     ConversationRequest,
     EscoImport,
@@ -409,13 +410,12 @@ def group_gaps(*, team_id: int | None, location_id: int | None) -> GroupReport:
     k = min_group_size()
     members = _members(team_id, location_id)
     size = members.count()
-    if size < k:
-        return GroupReport(k=k, too_small=True, reason="group")
-    if team_id is not None and location_id is not None:
-        for wider in (_members(team_id, None), _members(None, location_id)):
-            difference = wider.count() - size
-            if 0 < difference < k:
-                return GroupReport(k=k, too_small=True, reason="difference")
+    # Every view with fewer of these filters, down to everyone: two views must never differ
+    # by fewer than k people, or subtracting them singles those people out.
+    wider = {(team_id, None), (None, location_id), (None, None)} - {(team_id, location_id)}
+    decision = guard_subgroup(size, *(_members(t, loc).count() for t, loc in wider), k=k)
+    if not decision:
+        return GroupReport(k=k, too_small=True, reason=decision.reason)
     people = list(members.values_list("pk", "job_role_id"))
     role_ids = {role for _pk, role in people if role is not None}
     needs: dict[int, dict[int, int]] = defaultdict(dict)  # role -> skill -> level

@@ -1,8 +1,9 @@
 """Gaps of a group: shown only for groups of at least k, counts only for k compared.
 
 k is 3 here (settings.LEERPAD_MIN_GROUP_SIZE) so the groups stay small to build.
-Team A: 4 people in Gent and 1 in Antwerpen; team B: 2 in Gent. Everyone is a sales
-associate (needs "till" at level 3); two coaches in Gent (need "coaching") are in team B.
+Team A: 4 people in Gent and 1 in Antwerpen; team B: 2 in Gent; team D: 3 in Brugge
+without a role. Team A are sales associates (need "till" at level 3); the two coaches in
+Gent (need "coaching") are team B.
 """
 
 from __future__ import annotations
@@ -46,6 +47,12 @@ def org(
     people.append(make_person("A-Antw", team=team_a, location=antwerpen, job_role=sales))
     for n in range(2):
         people.append(make_person(f"B{n}", team=team_b, location=gent, job_role=coach_role))
+    # Three people elsewhere, so the whole organisation differs from every group above by
+    # at least k (else subtracting the two views would single people out).
+    brugge = Location.objects.create(name="Brugge")
+    team_d = Team.objects.create(name="Team D")
+    for n in range(3):
+        make_person(f"D{n}", team=team_d, location=brugge)
     # Two of team A in Gent reach the level: one by evidence, one by their own word.
     services.add_evidence(
         person_id=people[0].pk,
