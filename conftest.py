@@ -41,6 +41,7 @@ def _test_settings(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> N
     scratch = tmp_path_factory.mktemp("var")
     settings.MEDIA_ROOT = scratch / "media"
     settings.LEERPAD_SEARCH_DIR = scratch / "search"
+    settings.LEERPAD_ANALYTICS_DIR = scratch / "analytics"
     # The demo's 12-month learner history at 5%: the same code paths, a fraction of the time.
     settings.LEERPAD_DEMO_HISTORY_SCALE = 0.05
 

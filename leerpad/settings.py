@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "leerpad.paths",
     "leerpad.recommend",
     "leerpad.privacy",
+    "leerpad.analytics",
 ]
 
 MIDDLEWARE = [
