@@ -24,6 +24,7 @@ urlpatterns = [
     path("skills/", include("leerpad.skills.urls")),
     path("for-you/", include("leerpad.recommend.urls")),
     path("privacy/", include("leerpad.privacy.urls")),
+    path("analytics/", include("leerpad.analytics.urls")),
     path("django-admin/", admin.site.urls),
     path("", include("leerpad.core.urls")),
 ]

@@ -68,8 +68,7 @@ SECTIONS: tuple[Section, ...] = (
         _("Analytics"),
         _("Where learners stall and what works, from the learning record, for groups only."),
         Capability.VIEW_ANALYTICS,
-        *_coming("analytics"),
-        coming=True,
+        "analytics:adoption",
     ),
     Section(
         "campaigns",
