@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import json
+
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET
 
 from leerpad.accounts.models import Person
 from leerpad.core.access import Capability, require
 from leerpad.privacy import content, queries
+from leerpad.privacy.export import export_person
 from leerpad.privacy.forms import AccessFilterForm
 from leerpad.privacy.guard import min_group_size
 from leerpad.privacy.models import REASON_MIN_LENGTH
@@ -63,3 +68,19 @@ def all_access(request: HttpRequest) -> HttpResponse:
     )
     template = "privacy/_all_rows.html" if request.htmx else "privacy/all_access.html"  # type: ignore[attr-defined]
     return render(request, template, {"page": page, "form": form})
+
+
+@require(Capability.LEARN)
+@require_GET
+def my_data(request: HttpRequest) -> HttpResponse:
+    """Everything Leerpad keeps about the signed-in person, as a JSON download."""
+    person: Person = request.user  # type: ignore[assignment]
+    document = export_person(person)
+    response = HttpResponse(
+        json.dumps(document, ensure_ascii=False, indent=2, default=str),
+        content_type="application/json; charset=utf-8",
+    )
+    day = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="leerpad-my-data-{day}.json"'
+    add_never_cache_headers(response)
+    return response

@@ -12,3 +12,7 @@ class RecommendConfig(AppConfig):
         from leerpad.recommend import panels
 
         home_panels.connect(panels.home_panels, dispatch_uid="recommend.home_panels")
+        from leerpad.privacy.signals import personal_data
+        from leerpad.recommend.personal_data import personal_data as dismissals
+
+        personal_data.connect(dismissals, dispatch_uid="recommend.personal_data")

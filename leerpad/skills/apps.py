@@ -12,3 +12,7 @@ class SkillsConfig(AppConfig):
         from leerpad.skills.panels import home_panel
 
         home_panels.connect(home_panel, dispatch_uid="skills.home_panel")
+        from leerpad.privacy.signals import personal_data
+        from leerpad.skills.personal_data import personal_data as skills_data
+
+        personal_data.connect(skills_data, dispatch_uid="skills.personal_data")
