@@ -206,7 +206,9 @@ def time_queries(api: Api, gen: Generator, since: str, per_kind: int) -> None:
     line("GET all filters together", every)
 
 
-def start_server(port: int, workers: int) -> tuple[subprocess.Popen[bytes], dict[str, str]]:
+def start_server(
+    port: int, workers: int, background: bool = True
+) -> tuple[subprocess.Popen[bytes], dict[str, str]]:
     env = {
         **os.environ,
         "LEERPAD_LOG_LEVEL": "WARNING",
@@ -224,7 +226,8 @@ def start_server(port: int, workers: int) -> tuple[subprocess.Popen[bytes], dict
     ):
         subprocess.run([leerpad, *args], env=env, check=True, stdout=subprocess.DEVNULL)
     server = subprocess.Popen(
-        [leerpad, "serve", "--bind", f"127.0.0.1:{port}"],
+        [leerpad, "serve", "--bind", f"127.0.0.1:{port}"]
+        + ([] if background else ["--no-task-worker"]),
         env=env,
         stdout=subprocess.DEVNULL,
         start_new_session=True,
@@ -281,11 +284,16 @@ def main() -> None:
     parser.add_argument("--fill", type=int, default=0, help="then fill to this many and re-query")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--port", type=int, default=8777)
+    parser.add_argument(
+        "--no-background",
+        action="store_true",
+        help="without the task worker and scheduler (the analytics sync): the LRS alone",
+    )
     parser.add_argument("--seed", type=int, default=20260101)
     parser.add_argument("--xapi-version", default="1.0.3")
     args = parser.parse_args()
 
-    server, env = start_server(args.port, args.workers)
+    server, env = start_server(args.port, args.workers, background=not args.no_background)
     try:
         gen = Generator(args.seed)
         api = Api(args.port, args.xapi_version)

@@ -18,11 +18,13 @@ from ninja import Query, Router, Schema
 from ninja import Status as Answer
 from ninja.errors import HttpError
 
+from leerpad.accounts.api_auth import api_caller
 from leerpad.accounts.models import Person
 from leerpad.catalog import importing, queries, services
 from leerpad.catalog.models import CatalogImport, ContentItem, Kind, Level, Status
 from leerpad.catalog.schemas import LANGUAGES, ItemIn
-from leerpad.core.access import Capability, can
+from leerpad.core.access import Capability
+from leerpad.core.links import absolute_url
 
 router = Router(tags=["catalogue"])
 
@@ -123,18 +125,10 @@ class ImportOut(Schema):
 # --- helpers -------------------------------------------------------------------------------
 
 
-def person_of(request: HttpRequest) -> Person:
-    """Who calls: the token's person, or the browser session's."""
-    auth = getattr(request, "auth", None)
-    person = auth if isinstance(auth, Person) else request.user
-    return person  # type: ignore[return-value]
-
-
 def _need(request: HttpRequest, capability: Capability) -> Person:
-    person = person_of(request)
-    if not can(person, capability):
-        raise HttpError(403, f"You may not do this: it needs the {capability.value} capability.")
-    return person
+    return api_caller(
+        request, capability, f"You may not do this: it needs the {capability.value} capability."
+    )
 
 
 def _out(request: HttpRequest, item: ContentItem, *, full: bool) -> ItemOut:
@@ -179,7 +173,7 @@ def _out(request: HttpRequest, item: ContentItem, *, full: bool) -> ItemOut:
         ]
         if full
         else None,
-        page_url=settings.SITE_URL.rstrip("/") + reverse("catalog:item", args=[item.pk]),
+        page_url=absolute_url(reverse("catalog:item", args=[item.pk])),
     )
 
 

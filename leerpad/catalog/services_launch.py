@@ -43,7 +43,6 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -57,6 +56,7 @@ from leerpad.catalog.tasks import (
     LAUNCH_CLIENT_PREFIX,
     revoke_expired_launch_clients,
 )
+from leerpad.core.links import absolute_url
 from leerpad.core.logging import get_logger
 from leerpad.lrs import services as lrs
 from leerpad.lrs.agents import agent_for_person
@@ -131,7 +131,7 @@ class FetchError(Exception):
 
 def site_url(path: str) -> str:
     """An absolute URL on this Leerpad (SITE_URL), for what leaves the browser's page."""
-    return settings.SITE_URL.rstrip("/") + path
+    return absolute_url(path)
 
 
 def item_activity_id(item: ContentItem) -> str:

@@ -15,10 +15,9 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from django.conf import settings
-
 from leerpad.accounts.models import Person
 from leerpad.catalog.models import ContentItem, Kind, Registration, Session
+from leerpad.core.links import absolute_url
 from leerpad.core.logging import get_logger
 
 log = get_logger(__name__)
@@ -68,7 +67,7 @@ VIDEO_LENGTH = "https://w3id.org/xapi/video/extensions/length"
 
 
 def activity_id(item: ContentItem) -> str:
-    return settings.SITE_URL.rstrip("/") + item.get_absolute_url()
+    return absolute_url(item.get_absolute_url())
 
 
 def activity(item: ContentItem) -> Json:

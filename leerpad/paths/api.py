@@ -7,15 +7,15 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Router, Schema
 from ninja import Status as Answer
 from ninja.errors import HttpError
 
+from leerpad.accounts.api_auth import api_caller
 from leerpad.accounts.models import Person
-from leerpad.core.access import Capability, can
+from leerpad.core.links import absolute_url
 from leerpad.paths import queries, services
 from leerpad.paths.models import Enrolment, Path, Step
 from leerpad.paths.progress import State
@@ -98,19 +98,6 @@ class PathOut(Schema):
 # --- helpers -------------------------------------------------------------------------------
 
 
-def _site() -> str:
-    return str(settings.SITE_URL).rstrip("/")
-
-
-def _caller(request: HttpRequest) -> Person:
-    """Who calls: the token's person, or the browser session's; they must be a learner."""
-    auth = getattr(request, "auth", None)
-    person: Person = auth if isinstance(auth, Person) else request.user  # type: ignore[assignment]
-    if not can(person, Capability.LEARN):
-        raise HttpError(403, "You may not do this.")
-    return person
-
-
 def _published(key: str) -> Path:
     path = queries.published_paths().filter(key=key).first()
     if path is None:
@@ -119,7 +106,7 @@ def _published(key: str) -> Path:
 
 
 def _step_url(path_key: str, step: Step) -> str:
-    return _site() + reverse("paths:step", args=[path_key, step.uid])
+    return absolute_url(reverse("paths:step", args=[path_key, step.uid]))
 
 
 def _enrolment_out(row: queries.Progress) -> EnrolmentOut:
@@ -151,8 +138,8 @@ def _enrolment_out(row: queries.Progress) -> EnrolmentOut:
         completed_at=enrolment.completed_at,
         target_date=enrolment.target_date,
         reminder=enrolment.reminder,
-        certificate_url=_site() + certificate.get_absolute_url() if certificate else None,
-        page_url=_site() + enrolment.path.get_absolute_url(),
+        certificate_url=absolute_url(certificate.get_absolute_url()) if certificate else None,
+        page_url=absolute_url(enrolment.path.get_absolute_url()),
     )
 
 
@@ -168,7 +155,7 @@ def _progress(person: Person, enrolment: Enrolment) -> queries.Progress:
 def my_enrolments(request: HttpRequest, status: str | None = None) -> list[EnrolmentOut]:
     """The caller's enrolments, most recent activity first; `status` filters (active,
     paused, left, completed)."""
-    person = _caller(request)
+    person = api_caller(request)
     enrolments = queries.enrolments_of(person.pk)
     if status:
         if status not in Enrolment.Status.values:
@@ -183,7 +170,7 @@ def my_enrolments(request: HttpRequest, status: str | None = None) -> list[Enrol
 def get_path(request: HttpRequest, key: str) -> PathOut:
     """The caller's version of the path when enrolled (it may be older than the published
     one), else the published version; each step with its state for the caller."""
-    person = _caller(request)
+    person = api_caller(request)
     path = _published(key)
     enrolment = queries.enrolment_of(person.pk, path)
     version = enrolment.version if enrolment is not None else path.current
@@ -224,7 +211,7 @@ def get_path(request: HttpRequest, key: str) -> PathOut:
             for step in steps
         ],
         enrolment=_enrolment_out(_progress(person, enrolment)) if enrolment else None,
-        page_url=_site() + path.get_absolute_url(),
+        page_url=absolute_url(path.get_absolute_url()),
     )
 
 
@@ -236,7 +223,7 @@ def get_path(request: HttpRequest, key: str) -> PathOut:
 def enrol(request: HttpRequest, key: str) -> Answer[EnrolmentOut]:
     """201 for a new enrolment, 200 when the caller was enrolled already (or re-enrols
     after leaving or pausing: their progress is kept)."""
-    person = _caller(request)
+    person = api_caller(request)
     path = _published(key)
     existed = queries.enrolment_of(person.pk, path) is not None
     try:

@@ -29,7 +29,9 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from leerpad.paths.models import Certificate, in_language
+from leerpad.core.links import absolute_url
+from leerpad.core.texts import in_language
+from leerpad.paths.models import Certificate
 from leerpad.skills.models import Level
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
@@ -63,11 +65,11 @@ _FOLD = str.maketrans(
 
 
 def badge_url(certificate: Certificate) -> str:
-    return str(settings.SITE_URL).rstrip("/") + reverse("paths:badge", args=[certificate.uid])
+    return absolute_url(reverse("paths:badge", args=[certificate.uid]))
 
 
 def badge_json_url(certificate: Certificate) -> str:
-    return str(settings.SITE_URL).rstrip("/") + reverse("paths:badge_json", args=[certificate.uid])
+    return absolute_url(reverse("paths:badge_json", args=[certificate.uid]))
 
 
 def skill_rows(certificate: Certificate, language: str | None = None) -> list[dict[str, Any]]:

@@ -18,6 +18,7 @@ from django.db import transaction
 
 from leerpad.catalog.tracking import activity_id as item_activity_id
 from leerpad.core.logging import get_logger
+from leerpad.lrs.agents import person_ids_for_agents
 from leerpad.lrs.xapi import parse_timestamp
 from leerpad.paths.models import Completion, Step
 from leerpad.paths.progress import StepFacts
@@ -30,53 +31,46 @@ Json = dict[str, Any]
 VOIDED = "http://adlnet.gov/expapi/verbs/voided"
 
 
-def _person_id(actor: Json, cache: dict[str, int | None]) -> int | None:
-    """The person an actor stands for (see `lrs.agents`), cached per batch."""
-    from leerpad.lrs.agents import person_for_agent
-
-    account = actor.get("account") or {}
-    key = f"{account.get('homePage')}|{account.get('name')}|{actor.get('mbox')}"
-    if key not in cache:
-        person = person_for_agent(actor)
-        cache[key] = person.pk if person is not None else None
-    return cache[key]
-
-
 def index_statements(statements: Sequence[Json]) -> dict[int, set[str]]:
     """Index the completions in a committed batch; returns {person id: activity IRIs}
     whose completion changed (added or voided), for the enrolments to be re-evaluated."""
     changed: dict[int, set[str]] = {}
-    rows: list[Completion] = []
     voided: list[uuid.UUID] = []
-    people: dict[str, int | None] = {}
+    candidates: list[Json] = []
     for statement in statements:
         obj = statement.get("object") or {}
-        verb = (statement.get("verb") or {}).get("id")
-        if verb == VOIDED and obj.get("objectType") == "StatementRef":
+        if (statement.get("verb") or {}).get("id") == VOIDED and (
+            obj.get("objectType") == "StatementRef"
+        ):
             voided.append(uuid.UUID(obj["id"]))
-            continue
-        if obj.get("objectType", "Activity") != "Activity" or not counts_as_completion(statement):
-            continue
-        actor = statement.get("actor") or {}
-        if actor.get("objectType") == "Group":
-            continue
-        person_id = _person_id(actor, people)
+        elif (
+            obj.get("objectType", "Activity") == "Activity"
+            and counts_as_completion(statement)
+            and (statement.get("actor") or {}).get("objectType") != "Group"
+        ):
+            candidates.append(statement)
+    # Whose completions: resolved for the whole batch at once (the LRS write path).
+    people = person_ids_for_agents([s.get("actor") or {} for s in candidates])
+    rows: list[Completion] = []
+    for statement, person_id in zip(candidates, people, strict=True):
         if person_id is None:
             continue
+        obj = statement["object"]
         result = statement.get("result") or {}
-        when = parse_timestamp(statement.get("timestamp") or statement["stored"])
         rows.append(
             Completion(
                 person_id=person_id,
                 activity_iri=obj["id"],
                 statement_id=uuid.UUID(statement["id"]),
-                verb_iri=verb or "",
+                verb_iri=statement["verb"]["id"],
                 success=result.get("success"),
                 score_scaled=(result.get("score") or {}).get("scaled"),
-                completed_at=when,
+                completed_at=parse_timestamp(statement.get("timestamp") or statement["stored"]),
             )
         )
         changed.setdefault(person_id, set()).add(obj["id"])
+    if not rows and not voided:
+        return changed  # most batches: nothing to write, so no transaction either
     with transaction.atomic():
         if rows:
             Completion.objects.bulk_create(rows, ignore_conflicts=True)

@@ -22,14 +22,9 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-
-def in_language(texts: dict[str, str] | None, language: str | None = None) -> str:
-    lang = (language or get_language() or "en")[:2]
-    texts = texts or {}
-    return texts.get(lang) or texts.get("en") or next(iter(texts.values()), "")
+from leerpad.core.texts import in_language
 
 
 class Path(models.Model):

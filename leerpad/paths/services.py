@@ -181,14 +181,16 @@ def refresh_enrolment(enrolment: Enrolment, touched: set[str] | None = None) -> 
     steps = queries.steps_of(enrolment.version)
     plan = queries.plan_for(enrolment.person_id, enrolment.version, steps)
     fields: list[str] = []
-    if touched:
-        step_iris = set().union(*(s.step.iris for s in plan.steps)) if plan.steps else set()
-        if touched & step_iris:
-            enrolment.last_activity_at = timezone.now()
+    step_iris: set[str] = set().union(*(s.step.iris for s in plan.steps)) if plan.steps else set()
+    if touched and touched & step_iris:
+        # When the learner did it (the statement's timestamp), not when it reached the LRS:
+        # a tool that sends its statements late must not make old work look recent.
+        when = completions.last_completion(enrolment.person_id, touched & step_iris)
+        if when is not None and when > enrolment.last_activity_at:
+            enrolment.last_activity_at = when
             fields.append("last_activity_at")
     if plan.complete and enrolment.status != Enrolment.Status.COMPLETED:
-        iris = set().union(*(s.step.iris for s in plan.steps)) if plan.steps else set()
-        last = completions.last_completion(enrolment.person_id, iris)
+        last = completions.last_completion(enrolment.person_id, step_iris)
         # Steps done before enrolling (prior learning) complete the path when it starts.
         _complete(enrolment, fields, at=max(last, enrolment.enrolled_at) if last else None)
     if fields:

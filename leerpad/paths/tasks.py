@@ -21,6 +21,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django_tasks import task
 
+from leerpad.core.links import absolute_url
 from leerpad.core.logging import get_logger
 from leerpad.paths import queries, services
 from leerpad.paths.models import Enrolment
@@ -29,10 +30,6 @@ log = get_logger(__name__)
 
 # Reminders handled per run; a larger backlog is taken by the next run.
 BATCH = 500
-
-
-def _site() -> str:
-    return str(settings.SITE_URL).rstrip("/")
 
 
 def reminder_message(enrolment: Enrolment) -> tuple[str, str]:
@@ -48,7 +45,7 @@ def reminder_message(enrolment: Enrolment) -> tuple[str, str]:
             "steps_done": progress.steps_done,
             "next_step": next_step.title() if next_step else "",
             "target_date": enrolment.target_date,
-            "path_url": _site() + enrolment.path.get_absolute_url(),
+            "path_url": absolute_url(enrolment.path.get_absolute_url()),
             "reminder": enrolment.reminder,
         }
         subject = render_to_string("paths/email/reminder_subject.txt", context)

@@ -14,8 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
-
+from leerpad.core.links import absolute_url
 from leerpad.core.logging import get_logger
 
 log = get_logger(__name__)
@@ -52,16 +51,12 @@ EXT_PATH_VERSION = "https://leerpad.org/xapi/extensions/path-version"
 EXT_STEP = "https://leerpad.org/xapi/extensions/path-step"
 
 
-def _site() -> str:
-    return str(settings.SITE_URL).rstrip("/")
-
-
 def path_iri(path_key: str) -> str:
-    return f"{_site()}/paths/{path_key}/"
+    return absolute_url(f"/paths/{path_key}/")
 
 
 def assignment_iri(path_key: str, step_uid: object) -> str:
-    return f"{_site()}/paths/{path_key}/steps/{step_uid}/"
+    return absolute_url(f"/paths/{path_key}/steps/{step_uid}/")
 
 
 def counts_as_completion(statement: Json) -> bool:

@@ -15,17 +15,10 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from leerpad.core.texts import in_language
 from leerpad.skills.models import Level
-
-
-def in_language(texts: dict[str, str] | None, language: str | None = None) -> str:
-    """The text in `language` (default: the active one), else English, else any."""
-    lang = (language or get_language() or "en")[:2]
-    texts = texts or {}
-    return texts.get(lang) or texts.get("en") or next(iter(texts.values()), "")
 
 
 class Question(models.Model):

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
+from leerpad.core.links import absolute_url
 
 if TYPE_CHECKING:
     from leerpad.quizzes.models import Attempt, Choice, Question, Quiz
@@ -42,18 +42,14 @@ EXT_ATTEMPT = "https://leerpad.org/xapi/extensions/quiz-attempt"
 SEPARATOR = "[,]"
 
 
-def _site() -> str:
-    return str(settings.SITE_URL).rstrip("/")
-
-
 def quiz_iri(quiz_key: str) -> str:
     """The quiz as an xAPI activity: `passed` on it completes a path step."""
-    return f"{_site()}/quizzes/{quiz_key}/"
+    return absolute_url(f"/quizzes/{quiz_key}/")
 
 
 def question_iri(question_uid: object) -> str:
     """A question as an xAPI activity; its uid survives edits, so its history stays one."""
-    return f"{_site()}/quizzes/questions/{question_uid}/"
+    return absolute_url(f"/quizzes/questions/{question_uid}/")
 
 
 def language_map(texts: Mapping[str, str] | None) -> dict[str, str]:

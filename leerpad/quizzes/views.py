@@ -20,8 +20,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from leerpad.accounts.models import Person
 from leerpad.core.access import Capability, can, require
 from leerpad.core.logging import get_logger
+from leerpad.core.texts import in_language
 from leerpad.quizzes import queries, services
-from leerpad.quizzes.models import Attempt, Question, Quiz, in_language
+from leerpad.quizzes.models import Attempt, Question, Quiz
 
 log = get_logger(__name__)
 

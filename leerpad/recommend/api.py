@@ -6,14 +6,13 @@ from __future__ import annotations
 
 from typing import Literal
 
-from django.conf import settings
 from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
-from leerpad.accounts.models import Person
+from leerpad.accounts.api_auth import api_caller
 from leerpad.catalog.models import ContentItem, Status
-from leerpad.core.access import Capability, can
+from leerpad.core.links import absolute_url
 from leerpad.paths.models import Path
 from leerpad.recommend import queries, services
 from leerpad.recommend.models import Dismissal
@@ -55,14 +54,6 @@ class Done(Schema):
     ok: bool
 
 
-def _caller(request: HttpRequest) -> Person:
-    auth = getattr(request, "auth", None)
-    person: Person = auth if isinstance(auth, Person) else request.user  # type: ignore[assignment]
-    if not can(person, Capability.LEARN):
-        raise HttpError(403, "You may not do this.")
-    return person
-
-
 def _out(suggestion: queries.Suggestion) -> SuggestionOut:
     c = suggestion.candidate
     return SuggestionOut(
@@ -70,7 +61,7 @@ def _out(suggestion: queries.Suggestion) -> SuggestionOut:
         id=suggestion.id,
         title=c.title,
         kind=c.kind,
-        url=str(settings.SITE_URL).rstrip("/") + c.url,
+        url=absolute_url(c.url),
         minutes=c.minutes,
         reasons=[ReasonOut(code=r.code, text=r.text, detail=r.detail) for r in suggestion.reasons],
     )
@@ -90,7 +81,7 @@ def _targets(body: DismissIn) -> tuple[ContentItem | None, Path | None]:
 
 @router.get("/", response=ForYouOut, summary="My recommendations, each with its reasons")
 def for_me(request: HttpRequest, limit: int = 10) -> ForYouOut:
-    person = _caller(request)
+    person = api_caller(request)
     found = queries.for_person(person, limit=max(1, min(limit, queries.PAGE_SIZE)))
     return ForYouOut(
         recommended=[_out(s) for s in found.recommended],
@@ -101,7 +92,7 @@ def for_me(request: HttpRequest, limit: int = 10) -> ForYouOut:
 
 @router.post("/dismissals", response=Done, summary="Not for me: never suggest this again")
 def dismiss(request: HttpRequest, body: DismissIn) -> Done:
-    person = _caller(request)
+    person = api_caller(request)
     item, path = _targets(body)
     services.dismiss(person, item=item, path=path, reason=body.reason)
     return Done(ok=True)
@@ -109,7 +100,7 @@ def dismiss(request: HttpRequest, body: DismissIn) -> Done:
 
 @router.delete("/dismissals", response=Done, summary="Undo a 'not for me'")
 def undo(request: HttpRequest, target: Target, id: int) -> Done:
-    person = _caller(request)
+    person = api_caller(request)
     field = "item_id" if target == "item" else "path_id"
     dismissal = Dismissal.objects.filter(person=person, **{field: id}).first()
     if dismissal is None:

@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
-from leerpad.accounts.models import Person
+from leerpad.accounts.api_auth import api_caller
 from leerpad.catalog.extraction import html_to_text
 from leerpad.core.access import Capability, can
 from leerpad.search import service
@@ -56,10 +56,7 @@ class SearchOut(Schema):
 
 @router.get("/", response=SearchOut, summary="Search the catalogue")
 def search(request: HttpRequest, params: Query[SearchParams]) -> SearchOut:
-    auth = getattr(request, "auth", None)
-    person: Person = auth if isinstance(auth, Person) else request.user  # type: ignore[assignment]
-    if not can(person, Capability.LEARN):
-        raise HttpError(403, "You may not search the catalogue.")
+    person = api_caller(request, Capability.LEARN, "You may not search the catalogue.")
     if not 1 <= params.per_page <= 100:
         raise HttpError(400, "per_page must be between 1 and 100.")
     statuses: tuple[str, ...] = ("published",)

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from leerpad.accounts.models import Person
 from leerpad.catalog import tracking as catalog_tracking
+from leerpad.core.links import absolute_url
 from leerpad.lrs.models import Statement
 from leerpad.lrs.services import record_for_person
 
@@ -33,7 +34,7 @@ ACTIVITY_TYPE = "http://id.tincanapi.com/activitytype/search-engine"
 def search_activity() -> dict[str, object]:
     return {
         "objectType": "Activity",
-        "id": settings.SITE_URL.rstrip("/") + "/search/",
+        "id": absolute_url("/search/"),
         "definition": {
             "type": ACTIVITY_TYPE,
             "name": {"nl": "Zoeken in Leerpad", "fr": "Recherche Leerpad", "en": "Leerpad search"},

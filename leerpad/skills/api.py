@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 
-from leerpad.accounts.models import Person
+from leerpad.accounts.api_auth import person_of
 from leerpad.skills import queries, services
 from leerpad.skills.models import Level, Skill, SkillClaim
 
@@ -89,13 +89,6 @@ class ClaimOut(Schema):
     updated_at: dt.datetime
 
 
-def _person(request: HttpRequest) -> Person:
-    """Who calls: the token's person, or the browser session's."""
-    auth = getattr(request, "auth", None)
-    person = auth if isinstance(auth, Person) else request.user
-    return person  # type: ignore[return-value]
-
-
 def _skill(skill: Skill) -> SkillOut:
     return SkillOut(
         key=skill.key,
@@ -153,7 +146,7 @@ def list_skills(request: HttpRequest, filters: Query[SkillFilters]) -> SkillPage
 
 @router.get("/me", response=ProfileOut, summary="My skill profile and gaps")
 def my_profile(request: HttpRequest) -> ProfileOut:
-    profile = queries.profile_for(_person(request))
+    profile = queries.profile_for(person_of(request))
     return ProfileOut(
         job_role=profile.job_role.name if profile.job_role else None,
         skills=[_line(line) for line in profile.lines],
@@ -166,7 +159,7 @@ def put_claim(request: HttpRequest, key: str, body: ClaimIn) -> ClaimOut:
     """My own level (1 to 4, or null) and whether colleagues may ask me about it."""
     skill = get_object_or_404(Skill, key=key)
     claim: SkillClaim = services.set_claim(
-        _person(request),
+        person_of(request),
         skill,
         self_level=int(body.self_level) if body.self_level is not None else None,
         willing_to_share=body.willing_to_share,

@@ -20,8 +20,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from leerpad.core.texts import in_language
 
 
 def fold(text: str) -> str:
@@ -101,14 +102,10 @@ class Skill(models.Model):
 
     def name(self, language: str | None = None) -> str:
         """The name in `language` (default: the active one), else any name, else the key."""
-        lang = (language or get_language() or "en")[:2]
-        names: dict[str, str] = self.names or {}
-        return names.get(lang) or names.get("en") or next(iter(names.values()), self.key)
+        return in_language(self.names, language) or self.key
 
     def description(self, language: str | None = None) -> str:
-        lang = (language or get_language() or "en")[:2]
-        texts: dict[str, str] = self.descriptions or {}
-        return texts.get(lang) or texts.get("en") or next(iter(texts.values()), "")
+        return in_language(self.descriptions, language)
 
 
 _SEARCHED_FIELDS = {"key", "names", "alt_names"}

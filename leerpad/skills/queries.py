@@ -25,7 +25,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Coalesce, Lower
@@ -34,7 +33,7 @@ from django.utils.translation import get_language
 
 from leerpad.accounts.models import JobRole, Location, Person, Team
 from leerpad.core.access import Capability, can
-from leerpad.privacy.guard import guard_subgroup
+from leerpad.privacy.guard import guard_subgroup, min_group_size
 from leerpad.skills.models import (
     ConversationRequest,
     EscoImport,
@@ -57,10 +56,6 @@ if TYPE_CHECKING:
 MAX_ANCESTORS = 20
 ITEMS_PER_GAP = 3
 PATHS_PER_GAP = 3
-
-
-def min_group_size() -> int:
-    return int(settings.LEERPAD_MIN_GROUP_SIZE)
 
 
 # --- the taxonomy ------------------------------------------------------------------------------

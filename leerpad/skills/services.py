@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from leerpad.core.links import absolute_url
 from leerpad.skills import esco
 from leerpad.skills.models import (
     ConversationRequest,
@@ -355,7 +356,7 @@ def _send(person: Person, template: str, context: dict[str, object]) -> None:
 
 
 def _mine_url() -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("skills:mine")
+    return absolute_url(reverse("skills:mine"))
 
 
 def _mail_request(pk: int) -> None:

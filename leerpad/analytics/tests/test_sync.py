@@ -220,7 +220,7 @@ READER = textwrap.dedent(
                  for m, names in state["files"].items() for n in names]
         counts.append(con.execute("SELECT count(*) FROM read_parquet($f)", {"f": files})
                       .fetchone()[0])
-    print(json.dumps(sorted(set(counts))))
+    sys.stdout.write(json.dumps(sorted(set(counts))))
     """
 )
 

@@ -162,10 +162,10 @@ def _ensure_pks(objects: Sequence[Any], model: Any, key: str) -> None:
 def progress_by_hand() -> Iterator[None]:
     """Keep the paths receiver off while the history is written.
 
-    The receiver runs on commit, and the demo commits once at its very end: it would then
-    re-read every batch and stamp every touched enrolment with "last activity: now",
-    which would flatten twelve months of history into one day. The history indexes the
-    completions and refreshes the enrolments itself, inside the same transaction.
+    The history indexes the completions and refreshes the enrolments itself, in time
+    order and inside the demo's transaction (so completion dates are the history's). The
+    receiver runs on commit, and the demo commits once at its very end: it would only
+    read all twelve months of statements a second time to find nothing to change.
     """
     from leerpad.lrs.signals import statements_recorded
     from leerpad.paths.receivers import on_statements
