@@ -107,6 +107,10 @@ bench-analytics: install ## Analytics store benchmark: 1M generated statements, 
 eval-recs: install ## Recommender offline: recall@10 and nDCG@10 vs a popularity baseline (simulated histories)
 	$(LEERPAD) recommend evaluate $(EVAL_ARGS)
 
+.PHONY: bench-analytics-lag
+bench-analytics-lag: install ## Analytics store lag behind the LRS under a steady 500 statements/s for 3 minutes (BENCH_ARGS="--seconds 60")
+	$(PY) bench/bench_analytics_lag.py $(BENCH_ARGS)
+
 .PHONY: bench-search
 bench-search: install ## Search benchmark: index 100k generated items, query p50/p95 (BENCH_ARGS="--items 20000")
 	$(PY) bench/bench_search.py $(BENCH_ARGS)

@@ -10,9 +10,14 @@
 2. Full sync into the Parquet store (`sync.sync`, what the task runs): rows/s.
 3. Incremental sync of 10,000 new statements.
 4. Compaction of every month (`sync.compact`).
-5. The adoption question over the whole year, overall and by location: p50 of 5 runs
-   (after one warm-up that opens the in-memory DuckDB connection).
+5. Every question of the golden registry (`analytics/questions/registry.py`, the
+   dashboards' own calls over the last year) and the adoption question over the whole
+   generated span: p50 of 5 runs (after one warm-up that opens the engine).
 6. Peak memory (RSS) of the process and the store's size on disk.
+
+`--engine duckdb` (default: Parquet files, DuckDB in memory), `clickhouse` (chDB in
+process, in .bench-analytics/chdb: the scale tier's engine without a server) or `both`
+(the steps above for one, then for the other, over the same LRS).
 """
 
 from __future__ import annotations
@@ -60,6 +65,7 @@ def _setup(fresh: bool) -> None:
     WORK.mkdir(parents=True, exist_ok=True)
     os.environ["LEERPAD_VAR_DIR"] = str(WORK)
     os.environ["LEERPAD_ANALYTICS_DIR"] = str(WORK / "analytics")
+    os.environ["LEERPAD_CLICKHOUSE_URL"] = f"chdb://{WORK / 'chdb'}?database=bench"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "leerpad.settings")
     os.environ["LEERPAD_TASKS"] = "immediate"
     import django
@@ -219,6 +225,97 @@ def _rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _fresh_store(engine: str) -> None:
+    from django.conf import settings
+
+    if engine == "clickhouse":
+        from leerpad.analytics.store import clickhouse
+
+        clickhouse.store().drop_database()
+    else:
+        shutil.rmtree(settings.LEERPAD_ANALYTICS_DIR, ignore_errors=True)
+
+
+def _timed(run: Any, runs: int) -> tuple[float, float, Any]:
+    run()  # warm-up: opens the engine's connection
+    times, result = [], None
+    for _ in range(runs):
+        t = time.perf_counter()
+        result = run()
+        times.append((time.perf_counter() - t) * 1000)
+    return statistics.median(times), max(times), result
+
+
+def _size(result: Any) -> str:
+    try:
+        return str(len(result))
+    except TypeError:
+        return "1"
+
+
+def _bench_engine(engine: str, gen: Generator, args: argparse.Namespace, span: Any) -> None:
+    from django.test import override_settings
+
+    from leerpad.analytics import sync
+    from leerpad.analytics.filters import Scope
+    from leerpad.analytics.questions import adoption
+    from leerpad.analytics.questions.registry import GOLDEN
+    from leerpad.lrs.models import Statement
+
+    with override_settings(LEERPAD_ANALYTICS_ENGINE=engine):
+        print(f"\n=== engine: {engine}")
+        _fresh_store(engine)
+        total = Statement.objects.count()
+        print(f"Full sync of {total:,} statements …")
+        started = time.perf_counter()
+        full = sync.sync()
+        took = time.perf_counter() - started
+        print(
+            f"  {full.rows:,} rows in {full.batches} batches, {took:.1f} s "
+            f"({full.rows / took:,.0f} rows/s)"
+        )
+        print(f"  peak RSS so far {_rss_mib():.0f} MiB")
+
+        gen.rng = random.Random(args.seed + total)  # new ids also when run again
+        gen.span = 3600.0  # the next hour's statements
+        gen.insert(args.increment)
+        started = time.perf_counter()
+        more = sync.sync()
+        took = time.perf_counter() - started
+        print(
+            f"Incremental sync: {more.rows:,} rows in {took * 1000:.0f} ms "
+            f"({more.rows / took:,.0f} rows/s)"
+        )
+
+        status = sync.status()
+        sizes = {k: status[k] for k in ("files", "parts", "bytes") if k in status}
+        print(f"Before compaction: {json.dumps(sizes)}")
+        started = time.perf_counter()
+        months = sync.compact()
+        took = time.perf_counter() - started
+        status = sync.status()
+        print(
+            f"Compaction: {months} months in {took:.1f} s -> "
+            f"{status.get('files', status.get('parts'))} files/parts, "
+            f"{status['bytes'] / 2**20:.0f} MiB"
+        )
+
+        print(f"\n{'question':<60}{'p50 ms':>10}{'max ms':>10}{'rows':>8}")
+        whole = Scope(*span)
+        questions: list[tuple[str, Any]] = [
+            ("adoption per week, whole span", lambda: adoption.active_learners(whole)),
+            (
+                "adoption per week by location, whole span",
+                lambda: adoption.active_learners(whole, by="location"),
+            ),
+            *((f"registry: {name}", case) for name, case in GOLDEN),
+        ]
+        for name, run in questions:
+            p50, worst, result = _timed(run, args.runs)
+            print(f"{name[:59]:<60}{p50:>10.1f}{worst:>10.1f}{_size(result):>8}")
+        print(f"\npeak memory (RSS) of the benchmark process: {_rss_mib():.0f} MiB")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -228,68 +325,33 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5, help="timed runs per question")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--reuse", action="store_true", help="keep the generated LRS")
+    parser.add_argument(
+        "--engine",
+        choices=("duckdb", "clickhouse", "both"),
+        default="duckdb",
+        help="the analytics engine to time (clickhouse: chDB in process)",
+    )
     args = parser.parse_args()
 
     _setup(fresh=not args.reuse)
-    from django.conf import settings
+    from django.utils import timezone
 
-    from leerpad.analytics import sync
-    from leerpad.analytics.questions import adoption
     from leerpad.lrs.models import Statement
 
-    year = dt.datetime(2025, 1, 1, tzinfo=dt.UTC), dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
-    gen = Generator(args.seed, _people(), *year)
+    # The year up to today, so the registry's questions (the last year) see the data.
+    end = timezone.now().astimezone(dt.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    span = (end - dt.timedelta(days=365), end)
+    gen = Generator(args.seed, _people(), *span)
     have = Statement.objects.count()
     if have < args.statements:
         print(f"Generating {args.statements - have:,} statements …")
         started = time.perf_counter()
         gen.insert(args.statements - have)
         print(f"  {time.perf_counter() - started:.1f} s")
-    shutil.rmtree(settings.LEERPAD_ANALYTICS_DIR, ignore_errors=True)
 
-    total = Statement.objects.count()
-    print(f"\nFull sync of {total:,} statements …")
-    started = time.perf_counter()
-    full = sync.sync()
-    took = time.perf_counter() - started
-    print(
-        f"  {full.rows:,} rows in {full.batches} batches, {took:.1f} s "
-        f"({full.rows / took:,.0f} rows/s)"
-    )
-    print(f"  peak RSS so far {_rss_mib():.0f} MiB")
-
-    gen.rng = random.Random(args.seed + total)  # new ids also when run again with --reuse
-    gen.span = 3600.0  # the next hour's statements
-    gen.insert(args.increment)
-    started = time.perf_counter()
-    more = sync.sync()
-    took = time.perf_counter() - started
-    print(
-        f"Incremental sync: {more.rows:,} rows in {took * 1000:.0f} ms "
-        f"({more.rows / took:,.0f} rows/s)"
-    )
-
-    status = sync.status()
-    print(f"Before compaction: {status['files']} files, {status['bytes'] / 2**20:.0f} MiB")
-    started = time.perf_counter()
-    months = sync.compact()
-    took = time.perf_counter() - started
-    status = sync.status()
-    print(
-        f"Compaction: {months} months in {took:.1f} s -> {status['files']} files, "
-        f"{status['bytes'] / 2**20:.0f} MiB"
-    )
-
-    print(f"\n{'question (whole year)':<36}{'p50 ms':>10}{'max ms':>10}{'rows':>8}")
-    for name, by in (("adoption per week", None), ("adoption per week by location", "location")):
-        adoption.active_learners(*year, by=by)  # warm-up: opens the connection
-        times, result = [], []
-        for _ in range(args.runs):
-            t = time.perf_counter()
-            result = adoption.active_learners(*year, by=by)
-            times.append((time.perf_counter() - t) * 1000)
-        print(f"{name:<36}{statistics.median(times):>10.1f}{max(times):>10.1f}{len(result):>8}")
-    print(f"\npeak memory (RSS) of the benchmark process: {_rss_mib():.0f} MiB")
+    engines = ("duckdb", "clickhouse") if args.engine == "both" else (args.engine,)
+    for engine in engines:
+        _bench_engine(engine, gen, args, span)
 
 
 if __name__ == "__main__":

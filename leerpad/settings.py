@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "leerpad.recommend",
     "leerpad.privacy",
     "leerpad.analytics",
+    "leerpad.reports",
 ]
 
 MIDDLEWARE = [
@@ -268,6 +269,11 @@ LEERPAD_SEARCH_DIR = Path(env.str("LEERPAD_SEARCH_DIR", default="") or VAR_DIR /
 # Where the analytics store keeps its Parquet files, fed from the LRS by `sync_analytics`;
 # it can always be rebuilt from the LRS (`leerpad analytics rebuild`).
 LEERPAD_ANALYTICS_DIR = Path(env.str("LEERPAD_ANALYTICS_DIR", default="") or VAR_DIR / "analytics")
+# The analytics engine: "duckdb" (Parquet files above) or "clickhouse" (the scale tier at
+# LEERPAD_CLICKHOUSE_URL, this installation's rows under LEERPAD_TENANT); docs/analytics.md.
+LEERPAD_ANALYTICS_ENGINE = env.str("LEERPAD_ANALYTICS_ENGINE", default="duckdb")
+LEERPAD_CLICKHOUSE_URL = env.str("LEERPAD_CLICKHOUSE_URL", default="")
+LEERPAD_TENANT = env.str("LEERPAD_TENANT", default="default")
 # A local folder with a sentence-embedding model (sentence-transformers format): when set,
 # search fuses lexical and semantic rankings. Never downloaded at run time.
 LEERPAD_SEARCH_MODEL = env.str("LEERPAD_SEARCH_MODEL", default="")

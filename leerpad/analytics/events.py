@@ -32,6 +32,7 @@ import pyarrow as pa  # type: ignore[import-untyped]  # no stubs or py.typed
 from django.conf import settings
 
 from leerpad.catalog.tracking import EXT_SEARCH_QUERY
+from leerpad.core import extensions as xapi
 from leerpad.paths.tracking import EXT_PATH_VERSION, EXT_STEP
 
 Json = dict[str, Any]
@@ -66,6 +67,9 @@ EVENT_SCHEMA = pa.schema(
         pa.field("language", pa.string()),
         pa.field("platform", pa.string()),
         pa.field("client_id", pa.int64()),
+        pa.field("arrival", pa.string()),
+        pa.field("campaign", pa.string()),
+        pa.field("variant", pa.string()),
         pa.field("raw", pa.string(), nullable=False),
     ]
 )
@@ -152,6 +156,11 @@ def _first_id(items: object) -> str | None:
     return None
 
 
+def _text(value: object) -> str | None:
+    """A short text extension (a key, not prose), or None when absent or not text."""
+    return value[:200] if isinstance(value, str) and value else None
+
+
 def _bool(value: object) -> bool | None:
     return value if isinstance(value, bool) else None
 
@@ -220,6 +229,9 @@ def statement_to_row(statement: Mapping[str, Any], extra: Mapping[str, Any]) -> 
         "language": context.get("language") if isinstance(context.get("language"), str) else None,
         "platform": context.get("platform") if isinstance(context.get("platform"), str) else None,
         "client_id": extra.get("client_id"),
+        "arrival": _text(extensions.get(xapi.ARRIVAL)),
+        "campaign": _text(extensions.get(xapi.CAMPAIGN)),
+        "variant": _text(extensions.get(xapi.VARIANT)),
         "raw": json.dumps(statement, separators=(",", ":"), ensure_ascii=False),
     }
 

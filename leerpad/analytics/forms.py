@@ -1,11 +1,18 @@
-"""The filters of the analytics pages, validated at the edge."""
+"""Page-specific filters of the analytics pages, validated at the edge.
+
+The filters every page shares (period, location, team, job role, path) are
+`analytics.filters.ScopeForm`; a page that needs one more choice extends it, so the shared
+filter bar (`analytics/_filters.html`) draws and submits that choice with the others.
+"""
 
 from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-PERIODS = (("12", _("Last 12 weeks")), ("26", _("Last 26 weeks")), ("52", _("Last 52 weeks")))
+from leerpad.analytics.filters import ScopeForm
+from leerpad.analytics.questions.adoption import GROUPS
+
 GROUPINGS = (
     ("", _("Everyone together")),
     ("location", _("By location")),
@@ -14,12 +21,15 @@ GROUPINGS = (
 )
 
 
-class AdoptionFilter(forms.Form):
-    weeks = forms.ChoiceField(label=_("Period"), choices=PERIODS, initial="12", required=False)
+class AdoptionForm(ScopeForm):
+    """The shared filters plus how to split the weekly figures."""
+
     by = forms.ChoiceField(label=_("Show"), choices=GROUPINGS, required=False)
 
-    def period_weeks(self) -> int:
-        return int(self.cleaned_data.get("weeks") or 12)
-
     def grouping(self) -> str | None:
-        return self.cleaned_data.get("by") or None
+        """The grouping asked for; none when absent or invalid (the field shows why)."""
+        if not self.is_bound:
+            return None
+        self.is_valid()  # cleaned_data then holds the fields that are valid
+        by = self.cleaned_data.get("by") or None
+        return by if by in GROUPS else None

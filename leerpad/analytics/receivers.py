@@ -25,14 +25,16 @@ def sync_periodically(sender: Any, **_: Any) -> None:
 
 @receiver(statements_recorded, dispatch_uid="analytics.sync_on_statements")
 def sync_on_statements(sender: Any, statements: list[dict[str, Any]], **_: Any) -> None:
-    from leerpad.analytics.store.parquet import store
+    from leerpad.analytics.sync import current_store
     from leerpad.analytics.tasks import queue_sync
 
-    # Before the first full export (a scheduler tick or `leerpad analytics sync`) there is
-    # no store to keep up to date; this also keeps a request from paying for that export.
-    if not store().initialised():
-        return
     try:
+        # Before the first full export (a scheduler tick or `leerpad analytics sync`) there
+        # is no store to keep up to date; this also keeps a request from paying for that
+        # export. The configured engine's store: a Parquet state file, or ClickHouse's
+        # state table (remembered once true, so this costs no round trip per write).
+        if not current_store().initialised():
+            return
         queue_sync()
     except Exception:
         # The statements are stored whatever happens here; the next tick catches up.

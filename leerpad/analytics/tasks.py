@@ -15,7 +15,7 @@ import time
 
 from django_tasks import task
 
-from leerpad.analytics import sync
+from leerpad.analytics import query, sync
 from leerpad.analytics.store.parquet import store
 from leerpad.core.logging import get_logger
 
@@ -58,4 +58,20 @@ def queue_sync() -> bool:
 @task()
 def sync_analytics() -> int:
     (store().root / MARKER).unlink(missing_ok=True)
-    return sync.sync().rows
+    rows = sync.sync().rows
+    tidy()
+    return rows
+
+
+def tidy() -> int:
+    """Merge the small batch files frequent syncs leave (see `ParquetStore.tidy`)."""
+    # The engine as the query layer reads it (LEERPAD_ANALYTICS_ENGINE, any case, empty =
+    # duckdb): the Parquet files exist only on the DuckDB tier.
+    if query.engine() != "duckdb":
+        return 0  # ClickHouse merges its own parts
+    st = store()
+    with st.writing() as state:
+        merges = st.tidy(state)
+        if merges:
+            st.save_state(state)
+    return merges

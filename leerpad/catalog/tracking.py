@@ -12,11 +12,14 @@ logged, and the page goes on.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from leerpad.accounts.models import Person
 from leerpad.catalog.models import ContentItem, Kind, Registration, Session
+from leerpad.core import extensions as xapi
 from leerpad.core.links import absolute_url
 from leerpad.core.logging import get_logger
 
@@ -108,8 +111,57 @@ def _context(language: str = "", extensions: Mapping[str, Any] | None = None) ->
     return context or None
 
 
-def viewed(person: Person, item: ContentItem, *, language: str = "") -> str | None:
-    return _record(person, VIEWED, activity(item), context=_context(language))
+# A campaign or variant key as a tracked link carries it: short, lower-case, URL-safe.
+_SLUG = re.compile(r"[a-z0-9][a-z0-9_-]{0,49}")
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """How a person came to a page: a channel of `core.extensions.ARRIVALS`, and for a
+    campaign link the campaign and variant keys it carried."""
+
+    channel: str = "direct"
+    campaign: str = ""
+    variant: str = ""
+
+    @classmethod
+    def from_query(cls, params: Mapping[str, str]) -> Arrival:
+        """The arrival a page's query string tells: `from_search` (the search results'
+        links) means "search"; else `via`, when it is a known channel; anything else,
+        or nothing, is a direct link (typed, bookmarked, shared, from outside Leerpad).
+
+        Query strings are anyone's to write, so only known channels and slug-shaped keys
+        reach the record; a campaign link with a malformed key still counts as a campaign
+        arrival, without the key.
+        """
+        if params.get("from_search") is not None:
+            return cls("search")
+        channel = params.get("via", "")
+        if channel not in xapi.ARRIVALS:
+            return cls()
+        if channel != "campaign":
+            return cls(channel)
+        return cls(channel, _slug(params.get("campaign")), _slug(params.get("variant")))
+
+    def extensions(self) -> Json:
+        found: Json = {xapi.ARRIVAL: self.channel}
+        if self.campaign:
+            found[xapi.CAMPAIGN] = self.campaign
+        if self.variant:
+            found[xapi.VARIANT] = self.variant
+        return found
+
+
+def _slug(value: str | None) -> str:
+    return value if value is not None and _SLUG.fullmatch(value) else ""
+
+
+def viewed(
+    person: Person, item: ContentItem, *, language: str = "", arrival: Arrival | None = None
+) -> str | None:
+    """The item's page was opened; `arrival` says how (see `Arrival`)."""
+    extensions = arrival.extensions() if arrival is not None else None
+    return _record(person, VIEWED, activity(item), context=_context(language, extensions))
 
 
 def selected_from_search(

@@ -187,7 +187,8 @@ def item(request: HttpRequest, pk: int) -> HttpResponse:
     }
     if found.status == Status.PUBLISHED:
         # L&D previewing a draft is not learning; only published items are recorded.
-        tracking.viewed(person, found, language=shown_language)
+        arrival = tracking.Arrival.from_query(request.GET)
+        tracking.viewed(person, found, language=shown_language, arrival=arrival)
         query = request.GET.get("from_search")
         if query is not None:
             rank = _int(request.GET.get("rank"))

@@ -1,12 +1,16 @@
-"""A person's path data for their GDPR export (`privacy.signals.personal_data`)."""
+"""A person's path data for their GDPR export and erasure
+(`privacy.signals.personal_data`, `erase_personal_data`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.dispatch import receiver
+
 from leerpad.accounts.models import Person
-from leerpad.paths.models import Certificate, Enrolment, Invitation, SignOff
+from leerpad.paths.models import Certificate, Completion, Enrolment, Invitation, SignOff
 from leerpad.privacy.export import iso
+from leerpad.privacy.signals import erase_personal_data
 
 
 def personal_data(sender: Any, person: Person, **_: Any) -> tuple[str, dict[str, Any]]:
@@ -58,3 +62,24 @@ def personal_data(sender: Any, person: Person, **_: Any) -> tuple[str, dict[str,
             for c in Certificate.objects.filter(enrolment__person=person)
         ],
     }
+
+
+# Connected here, not in apps.py: importing this module (which `ready` does for the export)
+# connects it, so the export and the erasure of one app stay side by side.
+@receiver(erase_personal_data, dispatch_uid="paths.erase_personal_data")
+def erase(sender: Any, person: Person, dry_run: bool, **_: Any) -> tuple[str, dict[str, int]]:
+    """Delete the person's enrolments (their sign-offs and certificates go with them), the
+    invitations they received and their completions index (their statements go too)."""
+    enrolments = Enrolment.objects.filter(person=person)
+    invitations = Invitation.objects.filter(person=person)
+    completions = Completion.objects.filter(person=person)
+    counts = {
+        "enrolments": enrolments.count(),
+        "invitations": invitations.count(),
+        "completions": completions.count(),
+    }
+    if not dry_run:
+        enrolments.delete()
+        invitations.delete()
+        completions.delete()
+    return "learning_paths", counts

@@ -267,8 +267,12 @@ def _builder_page(
             skills=forms.get("skills") or skills_formset(draft),
             quiz_form=forms.get("quiz_form") or QuizPickForm(),
             assignment_form=forms.get("assignment_form") or AssignmentForm(),
+            # A draft made from a suggestion already says why: publishing keeps that note.
             publish_form=forms.get("publish_form")
-            or PublishForm(republishing=path.current_id is not None),
+            or PublishForm(
+                republishing=path.current_id is not None,
+                initial={"change_note": draft.change_note},
+            ),
             search=_search_context(
                 request, draft, request.GET.get("q", "").strip()[:200], _page_number(request)
             ),

@@ -6,3 +6,6 @@ class PrivacyConfig(AppConfig):
     name = "leerpad.privacy"
     label = "privacy"
     verbose_name = _("Privacy")
+
+    def ready(self) -> None:
+        from leerpad.privacy import receivers  # noqa: F401 - connects the periodic receiver

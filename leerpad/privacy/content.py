@@ -24,23 +24,38 @@ class Purpose:
     admins: bool = True
 
 
-def kept_text(retention_months: int | None) -> str:
+def kept_text(retention_months: int | None, action: str = "anonymise") -> str:
+    """How long learning records are kept, as the retention policy set by the admins says."""
+    if retention_months and action == "delete":
+        return _("%(months)s months after it was recorded; then it is deleted.") % {
+            "months": retention_months
+        }
     if retention_months:
         return _(
-            "%(months)s months after it was recorded; then it is deleted or made anonymous."
+            "%(months)s months after it was recorded; then it is made anonymous: it still "
+            "counts in figures, but no longer says who did it."
         ) % {"months": retention_months}
     return _(
-        "As long as you have an account. No automatic deletion period is set up yet; "
-        "you can ask for your data to be erased."
+        "As long as you have an account: no retention period is set in this Leerpad. "
+        "You can ask for your data to be erased."
     )
 
 
-def purposes(k: int, retention_months: int | None) -> list[Purpose]:
+def purposes(k: int, retention_months: int | None, action: str = "anonymise") -> list[Purpose]:
     """What Leerpad records, why, who sees it and how long it is kept, per purpose."""
-    kept = kept_text(retention_months)
+    kept = kept_text(retention_months, action)
+    account = _("As long as you have an account, or until you ask for erasure.")
     groups = _("L&D sees figures about groups of at least %(k)s people, never about you alone.") % {
         "k": k
     }
+    exports = _(
+        "L&D may export lists of learning activity without names, under a code that changes "
+        "with every export."
+    )
+    coach = _(
+        "Your coach only if you turn on “Sharing with my coach” (you can stop it at any time; "
+        "each time your coach looks, you see it in “Who looked at my data”)."
+    )
     return [
         Purpose(
             "learning_record",
@@ -53,7 +68,8 @@ def purposes(k: int, retention_months: int | None) -> list[Purpose]:
                 "So you can pick up where you left off, so paths and certificates know what "
                 "you finished, and so L&D knows which learning is used."
             ),
-            _("You. Your coach only if you agree. %(groups)s") % {"groups": groups},
+            _("You. %(coach)s %(groups)s %(exports)s")
+            % {"coach": coach, "groups": groups, "exports": exports},
             kept,
         ),
         Purpose(
@@ -61,9 +77,12 @@ def purposes(k: int, retention_months: int | None) -> list[Purpose]:
             _("Path progress"),
             _("The paths you joined, the steps you finished, sign-offs and certificates."),
             _("To show your progress, remind you of steps and give you your certificate."),
-            _("You. Your coach sees the steps you ask them to sign off. %(groups)s")
+            _(
+                "You. Your coach sees the steps you ask them to sign off, and all your "
+                "progress only with sharing turned on. %(groups)s"
+            )
             % {"groups": groups},
-            kept,
+            account,
         ),
         Purpose(
             "quizzes",
@@ -75,7 +94,7 @@ def purposes(k: int, retention_months: int | None) -> list[Purpose]:
                 "answered it."
             )
             % {"k": k},
-            kept,
+            account,
         ),
         Purpose(
             "skills",
@@ -87,7 +106,7 @@ def purposes(k: int, retention_months: int | None) -> list[Purpose]:
             _("To suggest learning that closes your gaps and to let colleagues find help."),
             _("You. Colleagues only for the skills you chose to share. %(groups)s")
             % {"groups": groups},
-            kept,
+            account,
         ),
         Purpose(
             "recommendations",
@@ -99,7 +118,7 @@ def purposes(k: int, retention_months: int | None) -> list[Purpose]:
             )
             % {"k": k},
             _("You. %(groups)s") % {"groups": groups},
-            kept,
+            account,
         ),
         Purpose(
             "search",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -18,15 +17,15 @@ from leerpad.privacy import content, queries
 from leerpad.privacy.export import export_person
 from leerpad.privacy.forms import AccessFilterForm
 from leerpad.privacy.guard import min_group_size
-from leerpad.privacy.models import REASON_MIN_LENGTH
+from leerpad.privacy.models import REASON_MIN_LENGTH, RetentionPolicy
 
 RECORDS_PER_PAGE = 25
+MY_RECORD_PAGE = 30
 
 
 def retention_months() -> int | None:
-    """The retention period if the operator set one (LEERPAD_RETENTION_MONTHS), else None."""
-    months = getattr(settings, "LEERPAD_RETENTION_MONTHS", None)
-    return int(months) if months else None
+    """The retention period the admins set (`RetentionPolicy`), else None (kept)."""
+    return RetentionPolicy.current().months
 
 
 @require_GET
@@ -40,7 +39,7 @@ def about(request: HttpRequest) -> HttpResponse:
         {
             "k": k,
             "retention_months": months,
-            "purposes": content.purposes(k, months),
+            "purposes": content.purposes(k, months, RetentionPolicy.current().action),
             "reason_min_length": REASON_MIN_LENGTH,
         },
     )
@@ -82,5 +81,22 @@ def my_data(request: HttpRequest) -> HttpResponse:
     )
     day = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="leerpad-my-data-{day}.json"'
+    add_never_cache_headers(response)
+    return response
+
+
+@require(Capability.LEARN)
+@require_GET
+def my_record(request: HttpRequest) -> HttpResponse:
+    """The person's own learning record, newest first: what Leerpad and outside tools
+    recorded about them, readable, page by page. Their own data, so no access record."""
+    from leerpad.lrs.queries import Cursor, StatementFilters, person_ifis, statement_page
+
+    person = request.user
+    if not isinstance(person, Person):  # pragma: no cover - `require` ensures a Person
+        raise TypeError("a signed-in person is required")
+    filters = StatementFilters(actor_ifis=person_ifis(person))
+    page = statement_page(filters, Cursor.parse(request.GET.get("page")), size=MY_RECORD_PAGE)
+    response = render(request, "privacy/my_record.html", {"page": page})
     add_never_cache_headers(response)
     return response

@@ -1,11 +1,15 @@
-"""A person's quiz attempts for their GDPR export (`privacy.signals.personal_data`)."""
+"""A person's quiz attempts for their GDPR export and erasure
+(`privacy.signals.personal_data`, `erase_personal_data`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.dispatch import receiver
+
 from leerpad.accounts.models import Person
 from leerpad.privacy.export import iso
+from leerpad.privacy.signals import erase_personal_data
 from leerpad.quizzes.models import Attempt
 
 
@@ -22,3 +26,15 @@ def personal_data(sender: Any, person: Person, **_: Any) -> tuple[str, list[dict
         }
         for a in Attempt.objects.filter(person=person).select_related("quiz")
     ]
+
+
+# Connected on import, like the export receiver's module (see paths/personal_data.py).
+@receiver(erase_personal_data, dispatch_uid="quizzes.erase_personal_data")
+def erase(sender: Any, person: Person, dry_run: bool, **_: Any) -> tuple[str, dict[str, int]]:
+    """Delete the person's attempts; their answer rows go with them, so the per-question
+    statistics no longer count them."""
+    attempts = Attempt.objects.filter(person=person)
+    counts = {"attempts": attempts.count()}
+    if not dry_run:
+        attempts.delete()
+    return "quiz_attempts", counts

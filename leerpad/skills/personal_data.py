@@ -1,11 +1,16 @@
-"""A person's skills data for their GDPR export (`privacy.signals.personal_data`)."""
+"""A person's skills data for their GDPR export and erasure
+(`privacy.signals.personal_data`, `erase_personal_data`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Q
+from django.dispatch import receiver
+
 from leerpad.accounts.models import Person
 from leerpad.privacy.export import iso
+from leerpad.privacy.signals import erase_personal_data
 from leerpad.skills.models import (
     ConversationRequest,
     OpportunityResponse,
@@ -53,3 +58,25 @@ def personal_data(sender: Any, person: Person, **_: Any) -> tuple[str, dict[str,
             for r in OpportunityResponse.objects.filter(person=person).select_related("opportunity")
         ],
     }
+
+
+# Connected on import, like the export receiver's module (see paths/personal_data.py).
+@receiver(erase_personal_data, dispatch_uid="skills.erase_personal_data")
+def erase(sender: Any, person: Person, dry_run: bool, **_: Any) -> tuple[str, dict[str, int]]:
+    """Delete the person's claims, evidence, sharing settings, conversations (asked or
+    received: both sides hold their words) and answers to opportunities. Opportunities they
+    posted stay: they are offers to others, and others' answers hang on them."""
+    rows = {
+        "claims": SkillClaim.objects.filter(person=person),
+        "evidence": SkillEvidence.objects.filter(person=person),
+        "sharing": SharingProfile.objects.filter(person=person),
+        "conversations": ConversationRequest.objects.filter(
+            Q(requester=person) | Q(colleague=person)
+        ),
+        "opportunity_answers": OpportunityResponse.objects.filter(person=person),
+    }
+    counts = {name: qs.count() for name, qs in rows.items()}
+    if not dry_run:
+        for qs in rows.values():
+            qs.delete()
+    return "skills", counts

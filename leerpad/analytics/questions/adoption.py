@@ -1,5 +1,5 @@
 """Adoption: active learners per ISO week, new vs returning, optionally per location, team
-or job role.
+or job role, within the shared analytics scope (period, location, team, job role, path).
 
 - Active: a distinct actor with any statement in the week (voiding statements are not
   events, so an admin's correction does not count as activity).
@@ -7,6 +7,9 @@ or job role.
   the range asked), so "new" means new to Leerpad. Returning: active and not new.
 - Groups: today's location/team/job role of the person (the `people` dimension); actors
   without one (outside tools' agents, people without a location) form the group None.
+- Scope: the period and filters of `analytics.filters.Scope`. A people filter keeps the
+  people of that location/team/role; a path filter keeps the events of that path (so
+  "active" means active in the path). "New" still looks at the whole store.
 
 Privacy (the query layer's job, never the caller's): each week's breakdown goes through
 `leerpad.privacy.guard.suppress` with the week's total, with k =
@@ -24,6 +27,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from leerpad.analytics import query
+from leerpad.analytics.filters import Scope
 from leerpad.privacy.guard import Cell, min_group_size, suppress
 
 GROUPS = {"location": "location_id", "team": "team_id", "job_role": "job_role_id"}
@@ -36,8 +40,7 @@ WITH firsts AS (
 active AS (
     SELECT DISTINCT @week(e.timestamp) AS week, e.actor_key, {group} AS grp
     FROM events e LEFT JOIN people p ON p.person_id = e.person_id
-    WHERE e.actor_key IS NOT NULL
-      AND e.timestamp >= @p(start, timestamp) AND e.timestamp < @p(end, timestamp)
+    WHERE e.actor_key IS NOT NULL AND {scope}
 )
 SELECT a.week, a.grp,
        COUNT(DISTINCT a.actor_key) AS active,
@@ -60,18 +63,19 @@ class WeekRow:
 
 
 def active_learners(
-    start: dt.datetime,
-    end: dt.datetime,
+    scope: Scope,
     by: str | None = None,
     *,
-    dialect: str = "duckdb",
+    dialect: str | None = None,
 ) -> list[WeekRow]:
-    """Active learners per ISO week in [start, end), optionally per `by` (see GROUPS)."""
+    """Active learners per ISO week in the scope, optionally per `by` (see GROUPS)."""
     if by is not None and by not in GROUPS:
         raise ValueError(f"cannot group by {by!r}; choose one of {', '.join(GROUPS)}")
-    # The group column comes from the fixed table above, never from the caller's text.
+    # The group column comes from the fixed table above, never from the caller's text;
+    # the scope's condition holds fixed column names and bound parameters only.
     group = f"p.{GROUPS[by]}" if by else "CAST(NULL AS BIGINT)"
-    rows = query.run(TEMPLATE.format(group=group), {"start": start, "end": end})
+    sql = TEMPLATE.format(group=group, scope=scope.where("e", "p"))
+    rows = query.run(sql, scope.params(), dialect)
     # Each person has one group (or none), so a week's groups partition its learners and
     # their counts add up to the week's total, as the guard requires.
     weeks: dict[dt.date, dict[int | None, Cell[int]]] = {}

@@ -53,6 +53,11 @@ from leerpad.core.logging import get_logger
 log = get_logger(__name__)
 
 RETIRE_AFTER = dt.timedelta(minutes=10)
+# Tiered merging (`ParquetStore.tidy`): a month's batch files are merged once there are this
+# many, and the whole month once it has more files than TIDY_FILES. Each file a question
+# reads costs a few milliseconds of opening and metadata, so a month stays at a few files.
+TIDY_BATCHES = 16
+TIDY_FILES = 8
 _MONTH = re.compile(r"^\d{4}-\d{2}$")
 _NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
 _held: set[Path] = set()  # stores whose lock this process holds (makes `writing` reentrant)
@@ -218,12 +223,20 @@ class ParquetStore:
         return int(table.num_rows)
 
     def rewrite_month(
-        self, state: State, month: str, where: str = "true", con: Any = None
+        self,
+        state: State,
+        month: str,
+        where: str = "true",
+        con: Any = None,
+        names: list[str] | None = None,
     ) -> tuple[int, int]:
-        """Replace a month's files by one file sorted by timestamp, keeping the rows that
-        match `where` (SQL over the month's rows; may use tables registered on `con`).
-        Returns (rows before, rows after). The caller saves the state."""
-        names = state.files.get(month, [])
+        """Replace a month's files (or only `names` of them) by one file sorted by
+        timestamp, keeping the rows that match `where` (SQL over the month's rows; may use
+        tables registered on `con`). Returns (rows before, rows after). The caller saves
+        the state."""
+        listed = state.files.get(month, [])
+        names = [n for n in listed if names is None or n in names]
+        kept = [n for n in listed if n not in names]
         if not names:
             return 0, 0
         directory = self.month_dir(month)
@@ -250,10 +263,13 @@ class ParquetStore:
         self.retire(state, month, names)
         if after:
             os.replace(tmp, directory / name)
-            state.files[month] = [name]
+            state.files[month] = [*kept, name]
         else:
             tmp.unlink()
-            del state.files[month]
+            if kept:
+                state.files[month] = kept
+            else:
+                del state.files[month]
         return before, after
 
     def compact(self, state: State, months: Iterable[str] | None = None) -> int:
@@ -264,6 +280,28 @@ class ParquetStore:
                 self.rewrite_month(state, month)
                 merged += 1
         return merged
+
+    def tidy(self, state: State, batches: int | None = None, files: int | None = None) -> int:
+        """Keep the number of files per month small without rewriting big files often.
+
+        A sync that runs every few seconds adds a small batch file each time, and a
+        question reads every file, so files must be merged; merging the whole month each
+        time would rewrite millions of rows for a few new ones. So merging is tiered: when a
+        month has `batches` batch files, those are merged into one file (the others stay);
+        when it has more than `files` files in all, the whole month becomes one. Returns the
+        number of merges."""
+        batches = TIDY_BATCHES if batches is None else batches
+        files = TIDY_FILES if files is None else files
+        merges = 0
+        for month in sorted(state.files):
+            small = [n for n in state.files[month] if n.startswith("batch-")]
+            if len(small) >= batches:
+                self.rewrite_month(state, month, names=small)
+                merges += 1
+            if len(state.files.get(month, [])) > files:
+                self.rewrite_month(state, month)
+                merges += 1
+        return merges
 
     def _rewrite_where(
         self,

@@ -10,6 +10,7 @@ import pytest
 
 from leerpad.accounts.models import Location, Person
 from leerpad.analytics import query, sync
+from leerpad.analytics.filters import Scope
 from leerpad.analytics.questions.adoption import WeekRow, active_learners
 from leerpad.analytics.tests.conftest import at, did, outsider_did
 
@@ -50,7 +51,7 @@ def town(make_person: Callable[..., Person], settings: Any) -> dict[str, Any]:
 
 
 def test_active_learners_per_week(town: dict[str, Any]) -> None:
-    weeks = active_learners(at("2025-01-06", 0), at("2025-01-27", 0))
+    weeks = active_learners(Scope(at("2025-01-06", 0), at("2025-01-27", 0)))
 
     assert weeks == [
         WeekRow(WEEK_A, None, False, active=7, new=None, returning=None),  # returning 0 < k
@@ -60,15 +61,28 @@ def test_active_learners_per_week(town: dict[str, Any]) -> None:
 
 
 def test_new_means_new_to_leerpad_not_to_the_range(town: dict[str, Any]) -> None:
-    weeks = active_learners(at("2025-01-20", 0), at("2025-01-27", 0))
+    weeks = active_learners(Scope(at("2025-01-20", 0), at("2025-01-27", 0)))
 
     assert weeks == [WeekRow(WEEK_C, None, False, active=6, new=3, returning=3)]
+
+
+def test_the_scope_keeps_the_people_of_its_filters(town: dict[str, Any]) -> None:
+    gent = town["places"]["Gent"].pk
+
+    weeks = active_learners(Scope(at("2025-01-06", 0), at("2025-01-27", 0), location_id=gent))
+
+    # Gent only: its 4, then 3 back with the newcomer, then the same 3; no outsiders.
+    assert weeks == [
+        WeekRow(WEEK_A, None, False, active=4, new=None, returning=None),
+        WeekRow(WEEK_B, None, False, active=4, new=None, returning=None),
+        WeekRow(WEEK_C, None, False, active=3, new=None, returning=None),
+    ]
 
 
 def test_small_groups_merge_into_other_or_disappear(town: dict[str, Any]) -> None:
     gent = town["places"]["Gent"].pk
 
-    weeks = active_learners(at("2025-01-06", 0), at("2025-01-27", 0), by="location")
+    weeks = active_learners(Scope(at("2025-01-06", 0), at("2025-01-27", 0)), by="location")
 
     assert weeks == [
         WeekRow(WEEK_A, gent, False, active=4, new=None, returning=None),
@@ -88,17 +102,17 @@ def test_small_groups_merge_into_other_or_disappear(town: dict[str, Any]) -> Non
 def test_k_follows_the_setting(town: dict[str, Any], settings: Any) -> None:
     settings.LEERPAD_MIN_GROUP_SIZE = 4
 
-    weeks = active_learners(at("2025-01-20", 0), at("2025-01-27", 0), by="location")
+    weeks = active_learners(Scope(at("2025-01-20", 0), at("2025-01-27", 0)), by="location")
 
     # Gent (3) and the outsiders (3) are both under k = 4 now; together they reach it.
     assert weeks == [WeekRow(WEEK_C, None, True, active=6, new=None, returning=None)]
     settings.LEERPAD_MIN_GROUP_SIZE = 7
-    assert active_learners(at("2025-01-20", 0), at("2025-01-27", 0)) == []
+    assert active_learners(Scope(at("2025-01-20", 0), at("2025-01-27", 0))) == []
 
 
 def test_unknown_grouping_is_refused(town: dict[str, Any]) -> None:
     with pytest.raises(ValueError, match="cannot group by"):
-        active_learners(at("2025-01-06", 0), at("2025-01-27", 0), by="salary")
+        active_learners(Scope(at("2025-01-06", 0), at("2025-01-27", 0)), by="salary")
 
 
 def test_templates_render_per_dialect() -> None:
@@ -112,7 +126,7 @@ def test_templates_render_per_dialect() -> None:
         "SELECT CAST(date_trunc('week', ts) AS DATE), date_diff('day', a, b), "
         "quantile_disc(x, 0.5) WHERE t >= CAST($start AS TIMESTAMPTZ)"
     )
-    with pytest.raises(NotImplementedError, match="clickhouse"):
-        query.dialect("clickhouse")
+    with pytest.raises(NotImplementedError, match="sqlite"):
+        query.dialect("sqlite")
     with pytest.raises(ValueError, match="unknown macro"):
         query.render("@nope(x)", query.DUCKDB)

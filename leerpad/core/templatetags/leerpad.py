@@ -12,3 +12,15 @@ def role_label(code: str) -> str:
         return Role(code).label
     except ValueError:
         return code
+
+
+@register.filter
+def may(user: object, capability: str) -> bool:
+    """Whether the user has a capability, for links to pages they may open:
+    `{% if user|may:"administer" %}`. The views check again; this only hides dead links."""
+    from leerpad.core.access import Capability, can
+
+    try:
+        return can(user, Capability(capability))  # type: ignore[arg-type]
+    except ValueError:
+        return False

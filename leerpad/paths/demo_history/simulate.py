@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from leerpad.accounts.models import Person
 from leerpad.catalog import tracking as catalog_tracking
 from leerpad.catalog.models import Kind, Rating, Registration, Session
+from leerpad.core import extensions as xapi
 from leerpad.lrs.agents import agent_for_person
 from leerpad.paths import tracking as path_tracking
 from leerpad.paths.demo_history.clock import Clock, duration, iso, poisson
@@ -59,6 +60,9 @@ class History:
         self.registrations: dict[tuple[int, int], Registration] = {}
         self.ratings: list[Rating] = []
         self.quiz_passes: dict[tuple[int, int], tuple[str, dt.datetime]] = {}
+        # How people came to an item outside a path has its own generator, so drawing it
+        # leaves the rest of the history exactly as the main generator draws it.
+        self.arrival_rng = random.Random("leerpad-demo-arrivals")  # noqa: S311 - not secret
         self._seq = 0
 
     # statements ------------------------------------------------------------------------
@@ -187,7 +191,9 @@ class History:
                     )
                     self.mark_done(learner, info.iri, done)
         else:
-            self.emit(learner, catalog_tracking.VIEWED, info.activity, when)
+            arrival = "search" if from_search else self.arrival()
+            context = {"extensions": {xapi.ARRIVAL: arrival}}
+            self.emit(learner, catalog_tracking.VIEWED, info.activity, when, context=context)
             if kind == Kind.DOCUMENT and rng.random() < 0.35:
                 self.emit(
                     learner,
@@ -198,6 +204,13 @@ class History:
         if rng.random() < 0.05:
             self.like(learner, info, when + dt.timedelta(minutes=rng.randint(1, 15)))
         return when
+
+    def arrival(self) -> str:
+        """How someone came to an item they did not search for: mostly the home page's
+        panels, then links (bookmarks, chats, e-mail) and their suggestions. No campaign
+        links: the demo has no campaigns yet."""
+        channels = ("home", "direct", "recommendation")
+        return self.arrival_rng.choices(channels, weights=(50, 30, 20))[0]
 
     def like(self, learner: Learner, info: ItemInfo, when: dt.datetime) -> None:
         if info.item.pk in learner.liked or when >= self.now:
@@ -394,7 +407,9 @@ class History:
         elif kind in (Kind.LINK, Kind.PACKAGE):
             self.emit(learner, catalog_tracking.LAUNCHED, info.activity, start, context=context)
         else:
-            self.emit(learner, catalog_tracking.VIEWED, info.activity, start, context=context)
+            # Opened from the step page's link (via=path), with the path's context.
+            arrival = {**context, "extensions": {**context["extensions"], xapi.ARRIVAL: "path"}}
+            self.emit(learner, catalog_tracking.VIEWED, info.activity, start, context=arrival)
         seconds = info.minutes * 60 * rng.uniform(0.6, 1.5)
         done = start + dt.timedelta(seconds=seconds)
         if done >= self.now:

@@ -270,7 +270,7 @@ def test_an_item_step_is_marked_done_with_its_button(
     client.post("/paths/lezen/enrol/")
     html = page(client, step_url(path, 0))
     assert "Lees dit" in html and "Mark as done" in html
-    assert f'href="/catalogue/{steps_of(path)[0].item_id}/"' in html
+    assert f'href="/catalogue/{steps_of(path)[0].item_id}/?via=path"' in html
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(step_url(path, 0, "done"))
     assert response.status_code == 302
@@ -330,7 +330,7 @@ def test_a_session_step_shows_dates_and_how_attendance_counts(
     client = client_for(lena)
     client.post("/paths/sessie/enrol/")
     html = page(client, step_url(path, 0))
-    assert f'href="/catalogue/{training.pk}/#sessions"' in html
+    assert f'href="/catalogue/{training.pk}/?via=path#sessions"' in html
     assert "your coach confirms that you attended" in html
     assert "<time" in html
 

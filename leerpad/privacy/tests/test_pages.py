@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from leerpad.accounts.models import Person
+from leerpad.privacy.models import RetentionAction, RetentionPolicy
 
 pytestmark = pytest.mark.urls("leerpad.privacy.tests.urls")
 
@@ -62,19 +63,22 @@ def test_k_is_the_configured_one_everywhere_on_the_page(
     assert "at least 5 people" not in html
 
 
-def test_the_retention_period_is_shown_when_set(client: Client, db: None, settings: Any) -> None:
-    settings.LEERPAD_RETENTION_MONTHS = 18
+def test_the_retention_period_is_shown_when_set(client: Client, db: None) -> None:
+    RetentionPolicy.objects.create(months=18, action=RetentionAction.DELETE)
     html = client.get(reverse("privacy:about")).content.decode()
-    assert "18 months after it was recorded" in html
+    assert "18 months after it was recorded; then it is deleted" in html
 
 
-def test_without_a_retention_period_the_page_says_so(
-    client: Client, db: None, settings: Any
-) -> None:
-    if hasattr(settings, "LEERPAD_RETENTION_MONTHS"):
-        del settings.LEERPAD_RETENTION_MONTHS
+def test_the_retention_period_says_anonymous_when_it_anonymises(client: Client, db: None) -> None:
+    RetentionPolicy.objects.create(months=24, action=RetentionAction.ANONYMISE)
     html = client.get(reverse("privacy:about")).content.decode()
-    assert "No automatic deletion period is set up yet" in html
+    assert "24 months after it was recorded; then it is made anonymous" in html
+
+
+def test_without_a_retention_period_the_page_says_so(client: Client, db: None) -> None:
+    html = client.get(reverse("privacy:about")).content.decode()
+    assert "no retention period is set in this Leerpad" in html
+    assert "months after it was recorded" not in html
 
 
 def test_the_page_names_the_principles_and_the_rights(client: Client, db: None) -> None:

@@ -1,4 +1,5 @@
-"""`leerpad analytics`: run the analytics store's maintenance by hand (or from cron).
+"""`leerpad analytics`: run the analytics store's maintenance by hand (or from cron), on
+the configured engine (DuckDB over Parquet files, or ClickHouse), which it names first.
 
 leerpad analytics sync      export what the LRS stored since the last sync
 leerpad analytics compact   merge each month's batch files into one sorted file
@@ -16,10 +17,14 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser, no_translations
 
 from leerpad.analytics import sync
+from leerpad.analytics.store.clickhouse import ClickHouseStore
 
 
 class Command(BaseCommand):
-    help = "Sync, compact, rebuild or inspect the analytics store (Parquet files fed from the LRS)."
+    help = (
+        "Sync, compact, rebuild or inspect the analytics store fed from the LRS "
+        "(Parquet files for DuckDB, or ClickHouse)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
@@ -34,6 +39,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
         started = time.perf_counter()
+        self.stdout.write(f"Engine: {self._engine()}")
         if action == "sync":
             result = sync.sync(batch_size=options["batch"])
             self._done(f"{result.rows} rows in {result.batches} batches", started)
@@ -46,6 +52,12 @@ class Command(BaseCommand):
             self._done(f"rebuilt: {result.rows} rows in {result.batches} batches", started)
         else:
             self.stdout.write(json.dumps(sync.status(), indent=2))
+
+    def _engine(self) -> str:
+        st = sync.current_store()
+        if isinstance(st, ClickHouseStore):
+            return f"ClickHouse at {st.target.describe()}, tenant {st.tenant}"
+        return f"DuckDB over the Parquet files in {st.root}"
 
     def _done(self, what: str, started: float) -> None:
         took = time.perf_counter() - started
