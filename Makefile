@@ -115,6 +115,10 @@ bench-analytics-lag: install ## Analytics store lag behind the LRS under a stead
 bench-search: install ## Search benchmark: index 100k generated items, query p50/p95 (BENCH_ARGS="--items 20000")
 	$(PY) bench/bench_search.py $(BENCH_ARGS)
 
+.PHONY: sim-aa
+sim-aa: install ## Experiments: A/A simulation with daily looks, false positives naive vs sequential (SIM_ARGS="--experiments 5000")
+	$(PY) bench/sim_aa.py $(SIM_ARGS)
+
 .PHONY: lint
 lint: install-dev ## ruff and mypy (strict)
 	$(PY) -m ruff check .

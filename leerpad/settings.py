@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "leerpad.recommend",
     "leerpad.privacy",
     "leerpad.analytics",
+    "leerpad.campaigns",
     "leerpad.reports",
 ]
 

@@ -25,6 +25,7 @@ urlpatterns = [
     path("for-you/", include("leerpad.recommend.urls")),
     path("privacy/", include("leerpad.privacy.urls")),
     path("analytics/", include("leerpad.analytics.urls")),
+    path("campaigns/", include("leerpad.campaigns.urls")),
     path("reports/", include("leerpad.reports.urls")),
     path("django-admin/", admin.site.urls),
     path("", include("leerpad.core.urls")),

@@ -207,7 +207,8 @@ def statement_to_row(statement: Mapping[str, Any], extra: Mapping[str, Any]) -> 
     step = extensions.get(EXT_STEP)
     registration = context.get("registration")
     return {
-        "statement_id": str(statement["id"]),
+        # Lower case like the LRS compares ids, so voiding and refreshes find the row.
+        "statement_id": str(statement["id"]).lower(),
         "stored": stored,
         "timestamp": timestamp,
         "month": f"{timestamp.year:04d}-{timestamp.month:02d}",

@@ -119,9 +119,9 @@ def _read(state: State, size: int) -> list[tuple[Any, ...]]:
     from leerpad.lrs.models import Statement
 
     return list(
-        Statement.objects.filter(_after(state)).order_by("stored", "pk").values_list(*_COLUMNS)[
-            :size
-        ]
+        Statement.objects.filter(_after(state))
+        .order_by("stored", "pk")
+        .values_list(*_COLUMNS)[:size]
     )
 
 

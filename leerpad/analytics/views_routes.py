@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -22,14 +23,54 @@ from leerpad.analytics.questions.routes import (
     GOING,
     LEFT,
     START,
+    Edge,
     Routes,
     routes,
+    threshold_for,
     version_of,
 )
 from leerpad.core.access import Capability, require
 from leerpad.paths.models import Path, PathVersion
+from leerpad.privacy.guard import min_group_size
 
-LABEL_CHARS = 18  # what fits in a box of the diagram; the full title is its tooltip
+LABEL_CHARS = 16  # what fits in a box of the diagram; the full title is its tooltip
+
+# "Show routes taken by at least N people": k, or a share of the learners. On a path with
+# many steps and learners, every route of k people makes a wall of arches; 5 % keeps the
+# main routes and merges the rest into "other routes".
+SHARES: dict[str, float] = {"k": 0.0, "5": 0.05, "10": 0.10, "20": 0.20}
+DEFAULT_SHARE = "5"
+SHARE_FIELD = "at_least"
+
+
+def _share(request: HttpRequest) -> str:
+    """The threshold asked for (?at_least=k|5|10|20), the default when missing or invalid."""
+    raw = request.GET.get(SHARE_FIELD, "")
+    return raw if raw in SHARES else DEFAULT_SHARE
+
+
+def _share_field(learners: int, chosen: str) -> forms.ChoiceField:
+    """The threshold select; each option names its number of people when it is known
+    (short: the select is one column of the filter bar)."""
+    k = min_group_size()
+    choices = []
+    for value, share in SHARES.items():
+        if value == "k":
+            label = _("%(n)s people (min.)") % {"n": k}
+        elif learners:
+            label = _("%(n)s people (%(share)s %%)") % {
+                "n": threshold_for(learners, share, k),
+                "share": value,
+            }
+        else:
+            label = _("%(share)s %% of learners") % {"share": value}
+        choices.append((value, label))
+    return forms.ChoiceField(
+        label=gettext_lazy("Routes of at least"),
+        choices=choices,
+        required=False,
+        initial=chosen,
+    )
 
 
 def _version(request: HttpRequest, path: Path) -> tuple[PathVersion | None, bool]:
@@ -104,28 +145,44 @@ def _common(request: HttpRequest, key: str) -> tuple[Path, PathVersion | None, b
 def path_routes(request: HttpRequest, key: str) -> HttpResponse:
     """What learners really do between the steps, drawn over the designed order."""
     _path, version, with_version, ctx = _common(request, key)
+    chosen = _share(request)
+    learners = 0
     if version is not None and ctx.decision.allowed:
-        result = routes(version, ctx.scope, with_version=with_version)
+        result = routes(version, ctx.scope, with_version=with_version, min_share=SHARES[chosen])
+        learners = result.learners
         names = node_names(result, get_language())
-        rows = [
-            {
-                "source": names[e.source],
-                "target": names[e.target],
-                "people": e.people,
-                "moves": e.moves,
-                "kind": "back" if e.back else "skip" if e.skip else "",
-            }
-            for e in result.edges
-        ]
         ctx.extra.update(
             result=result,
             diagram=diagram_for(result, names) if result.shown else None,
-            edge_rows=rows,
+            edge_rows=_rows(result.edges, names),
+            all_rows=_rows(result.listed, names),
             required_skips=[s for s in result.skips if not s.step.optional],
             optional_skips=[s for s in result.skips if s.step.optional],
             names=names,
         )
+    # The select joins the shared filter form, so a filter change keeps it (and it keeps
+    # the filters); the field is added after validation, its value read above.
+    ctx.form.fields[SHARE_FIELD] = _share_field(learners, chosen)
+    if ctx.form.is_bound:  # the value shown is the one used, also when it was missing
+        data = ctx.form.data.copy()
+        data[SHARE_FIELD] = chosen
+        ctx.form.data = data
     return render(request, "analytics/path_routes.html", ctx.as_dict())
+
+
+def _rows(edges: tuple[Edge, ...], names: dict[int, str]) -> list[dict[str, Any]]:
+    """Table rows of edges, the busiest first (designed order among equals)."""
+    ordered = sorted(enumerate(edges), key=lambda pair: (-pair[1].people, pair[0]))
+    return [
+        {
+            "source": names[e.source],
+            "target": names[e.target],
+            "people": e.people,
+            "moves": e.moves,
+            "kind": "back" if e.back else "skip" if e.skip else "",
+        }
+        for _i, e in ordered
+    ]
 
 
 @require(Capability.VIEW_ANALYTICS)

@@ -75,8 +75,7 @@ SECTIONS: tuple[Section, ...] = (
         _("Campaigns"),
         _("Segments, campaigns and nudges, with copy tests judged on learning."),
         Capability.MANAGE_CAMPAIGNS,
-        *_coming("campaigns"),
-        coming=True,
+        "campaigns:segments",
     ),
     Section(
         "workspace",
@@ -128,6 +127,8 @@ def active_section(request: HttpRequest) -> str:
         return "skills"
     if match.app_name in {"catalog", "catalog_launch", "search"}:
         return "catalogue"
+    if match.app_name == "campaigns":
+        return "campaigns"
     if match.view_name == "core:home":
         return "learn"
     return match.app_name or ""

@@ -89,7 +89,8 @@ def is_erased(person: Person) -> bool:
     return ErasureRecord.objects.filter(reference=erasure_reference(person.pk)).exists()
 
 
-def _lrs(ifis: list[str], dry_run: bool) -> dict[str, int]:
+def _lrs(ifis: list[str], dry_run: bool, changed: list[str] | None = None) -> dict[str, int]:
+    """Counts per kind; `changed` receives the ids of the statements made anonymous."""
     from leerpad.lrs.models import Document, Statement
 
     by_them = Statement.objects.filter(records.statements_by(ifis))
@@ -103,6 +104,8 @@ def _lrs(ifis: list[str], dry_run: bool) -> dict[str, int]:
         }
     deleted = records.delete(list(by_them.values_list("pk", flat=True)))
     anonymised = records.anonymise(list(naming.values_list("pk", flat=True)), ifis)
+    if changed is not None:
+        changed += anonymised
     count, _ = documents.delete()
     return {
         "statements": len(deleted),
@@ -187,7 +190,8 @@ def erase(person: Person, requested_by: str, by: Person) -> ErasureRecord:
     ifis = records.person_ifis(person)
     keys = store.actor_keys(ifis)
     sections = _apps(person, dry_run=False)
-    sections["learning_record"] = _lrs(ifis, dry_run=False)
+    anonymised: list[str] = []
+    sections["learning_record"] = _lrs(ifis, dry_run=False, changed=anonymised)
     sections["privacy"] = _privacy(person, dry_run=False)
     _anonymise_person(person, reference, by)
     sections["account"] = {"profile": 1}
@@ -202,19 +206,21 @@ def erase(person: Person, requested_by: str, by: Person) -> ErasureRecord:
         store_refresh=sections["learning_record"]["statements_naming_them"] > 0,
     )
     log.info("privacy.person_erased", record=record.pk, by=by.pk)
-    transaction.on_commit(lambda: finish_store(record.pk))
+    transaction.on_commit(lambda: finish_store(record.pk, anonymised))
     return record
 
 
-def finish_store(record_pk: int) -> bool:
-    """Erase the person from the analytics store; False (and kept pending) when it failed."""
+def finish_store(record_pk: int, changed: list[str] | None = None) -> bool:
+    """Erase the person from the analytics store, and refresh the statements made anonymous
+    (`changed`, their ids; None, as on a retry, rebuilds the store); False (and kept
+    pending) when it failed."""
     record = ErasureRecord.objects.filter(pk=record_pk, store_pending=True).first()
     if record is None:
         return True
     try:
         store.erase_person(int(record.store_person_id or 0), list(record.store_actor_keys))
         if record.store_refresh:
-            store.refresh_changed_statements()
+            store.refresh_changed_statements(changed)
     except Exception:
         log.exception("privacy.erasure_store_failed", record=record_pk)
         return False

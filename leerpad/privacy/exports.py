@@ -14,8 +14,9 @@ What makes an export pseudonymous, and not joinable:
 - times are dates by default (a time to the microsecond is a fingerprint of its own).
 
 Every export is logged (`ExportRecord`: who, when, period, columns, rows) and listed to
-admins. The rows are read from the analytics store with one read-only DuckDB query through
-`analytics.query.reader()` and streamed: memory stays flat whatever the period.
+admins. The rows are read from the analytics store with one read-only query through
+`analytics.query.stream` (DuckDB over the Parquet files, or ClickHouse on the scale tier)
+and streamed a batch at a time: memory stays flat whatever the period.
 """
 
 from __future__ import annotations
@@ -163,35 +164,13 @@ def log_export(by: Person, start: dt.date, end: dt.date, optional: Sequence[str]
     )
 
 
-def _engine() -> str:
+def _fetch(template: str, params: dict[str, Any]) -> Iterator[Sequence[Any]]:
+    """The query's rows as tuples in the SELECT's column order, read a batch at a time from
+    the configured engine."""
     from leerpad.analytics import query
 
-    # `query.engine()` comes with the ClickHouse tier; without it the store is DuckDB's.
-    engine = getattr(query, "engine", None)
-    return str(engine()) if engine is not None else "duckdb"
-
-
-def _fetch(template: str, params: dict[str, Any], keys: list[str]) -> Iterator[Sequence[Any]]:
-    """The query's rows as tuples in `keys` order, read a batch at a time."""
-    from leerpad.analytics import query
-
-    if _engine() != "duckdb":
-        # The scale tier answers through the query layer (rows in memory; its exports are
-        # bounded by the form's period). Streaming from ClickHouse is a follow-up.
-        for row in query.run(template, params):
-            yield tuple(row[k] for k in keys)
-        return
-    reader = query.reader()
-    with reader.lock:
-        # The views point at the store's current files; the query below only SELECTs.
-        reader.refresh()
-        cursor = reader.con.cursor()
-    try:
-        cursor.execute(query.render(template, query.dialect("duckdb")), params)
-        while batch := cursor.fetchmany(FETCH):
-            yield from batch
-    finally:
-        cursor.close()
+    for batch in query.stream(template, params, FETCH):
+        yield from batch
 
 
 def rows(
@@ -214,7 +193,7 @@ def rows(
     yield keys
     count = 0
     cache: dict[tuple[str, str], str] = {}
-    for values in _fetch(_template(columns), params, keys):
+    for values in _fetch(_template(columns), params):
         out = []
         for key, value in zip(keys, values, strict=True):
             if key in _PSEUDONYMS and value is not None:

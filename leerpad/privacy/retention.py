@@ -104,15 +104,16 @@ def set_policy(months: int | None, action: str, by: Person) -> RetentionPolicy:
 
 
 @transaction.atomic
-def _apply_batch(action: str, before: dt.datetime, size: int) -> int:
+def _apply_batch(action: str, before: dt.datetime, size: int) -> list[str]:
+    """One batch in one transaction; returns the statement ids deleted or anonymised."""
     pks = list(
         _affected(action, before).order_by("stored", "pk").values_list("pk", flat=True)[:size]
     )
     if not pks:
-        return 0
+        return []
     if action == RetentionAction.DELETE:
-        return len(records.delete(pks))
-    return len(records.anonymise(pks))
+        return records.delete(pks)
+    return records.anonymise(pks)
 
 
 def due(now: dt.datetime | None = None) -> bool:
@@ -133,13 +134,20 @@ def apply(
         started_at=now or timezone.now(), months=policy.months, action=policy.action, cutoff=before
     )
     batches = 0
+    # The ids the analytics store must refresh; None once there are so many that it is
+    # rebuilt instead (store.REFRESH_AT_MOST), which also bounds the memory held here.
+    changed: list[str] | None = []
     try:
         while max_batches is None or batches < max_batches:
             done = _apply_batch(policy.action, before, batch_size)
             if not done:
                 break
             batches += 1
-            run.statements += done
+            run.statements += len(done)
+            if changed is not None:
+                changed += done
+                if len(changed) > store.REFRESH_AT_MOST:
+                    changed = None
             # Saved per batch: a run that dies half-way still says what it did.
             RetentionRun.objects.filter(pk=run.pk).update(statements=run.statements)
     except Exception as error:
@@ -150,14 +158,16 @@ def apply(
     run.save()
     log.info("privacy.retention_applied", run=run.pk, statements=run.statements, action=run.action)
     if run.store_pending:
-        refresh_store(run)
+        refresh_store(run, changed)
     return run
 
 
-def refresh_store(run: RetentionRun) -> bool:
-    """Update the analytics store after a run; False (and kept pending) when it failed."""
+def refresh_store(run: RetentionRun, changed: list[str] | None = None) -> bool:
+    """Update the analytics store after a run (`changed`: the statement ids it deleted or
+    anonymised; None, as on a retry, rebuilds the store); False (and kept pending) when
+    it failed."""
     try:
-        store.refresh_changed_statements()
+        store.refresh_changed_statements(changed)
     except Exception:
         log.exception("privacy.retention_store_failed", run=run.pk)
         return False

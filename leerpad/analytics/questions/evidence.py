@@ -133,7 +133,8 @@ required AS (
 ),
 {done},
 done_groups AS (
-    SELECT DISTINCT d.actor_key AS actor_key, d.grp AS grp FROM done d JOIN required r ON r.grp = d.grp
+    SELECT DISTINCT d.actor_key AS actor_key, d.grp AS grp
+    FROM done d JOIN required r ON r.grp = d.grp
 ),
 later AS (
     SELECT dg.actor_key AS actor_key, a.step AS step, COUNT(*) AS n
@@ -142,7 +143,8 @@ later AS (
     GROUP BY dg.actor_key, a.step
 ),
 finished AS (
-    SELECT DISTINCT e.actor_key AS actor_key FROM events e JOIN learners l ON l.actor_key = e.actor_key
+    SELECT DISTINCT e.actor_key AS actor_key
+    FROM events e JOIN learners l ON l.actor_key = e.actor_key
     WHERE e.verb = @p(completed, text) AND e.object_iri = @p(path_iri, text)
       AND e.timestamp < @p(end, timestamp)
 ),

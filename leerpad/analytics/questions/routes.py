@@ -167,7 +167,7 @@ def map_cte(mapping: dict[str, StepInfo]) -> tuple[str, dict[str, Any]]:
         )
     if not rows:
         # A version without steps: an empty map of the right shape. Literals, not typed
-        # NULLs: CAST(NULL AS VARCHAR) is an error on ClickHouse (String is not Nullable).
+        # NULLs: CAST(NULL AS VARCHAR) needs a Nullable type on ClickHouse.
         rows.append("SELECT '' AS iri, -1 AS step, -1 AS grp WHERE 1 = 0")
     return "\n    UNION ALL ".join(rows), params
 
@@ -307,7 +307,8 @@ done AS (
 ),
 furthest AS (SELECT actor_key, MAX(grp) AS grp FROM done GROUP BY actor_key),
 finished AS (
-    SELECT DISTINCT e.actor_key AS actor_key FROM events e JOIN learners l ON l.actor_key = e.actor_key
+    SELECT DISTINCT e.actor_key AS actor_key
+    FROM events e JOIN learners l ON l.actor_key = e.actor_key
     WHERE e.verb = @p(completed, text) AND e.object_iri = @p(path_iri, text)
       AND e.timestamp < @p(end, timestamp)
 ),
@@ -331,9 +332,7 @@ ORDER BY p.grp
 _PARAM = re.compile(r"@p\((\w+),")
 
 
-def run(
-    template: str, params: dict[str, Any], dialect: str | None = None
-) -> list[dict[str, Any]]:
+def run(template: str, params: dict[str, Any], dialect: str | None = None) -> list[dict[str, Any]]:
     """Run with only the parameters the template uses (DuckDB refuses extra ones), so the
     questions of this module can share one parameter dict."""
     used = set(_PARAM.findall(template))

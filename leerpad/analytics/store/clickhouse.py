@@ -58,6 +58,7 @@ from urllib.parse import parse_qs, unquote, urlparse
 
 import pyarrow as pa  # type: ignore[import-untyped]  # no stubs or py.typed
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 from leerpad.analytics.events import EVENT_SCHEMA, PEOPLE_SCHEMA
 from leerpad.analytics.store.parquet import ParquetStore, State
@@ -204,6 +205,8 @@ _clients: dict[tuple[str, str, int, str, str], Any] = {}
 _clients_lock = threading.Lock()
 _schemas: set[tuple[tuple[str, str, int, str, str], str]] = set()
 _initialised: set[tuple[tuple[str, str, int, str, str], str, str]] = set()
+_not_yet: dict[tuple[tuple[str, str, int, str, str], str, str], float] = {}
+NOT_YET_SECONDS = 30
 
 
 def client_for(target: Target) -> Any:
@@ -219,6 +222,12 @@ def client_for(target: Target) -> Any:
         import clickhouse_connect
 
         if target.kind == "chdb":
+            try:
+                import chdb  # noqa: F401
+            except ImportError as exc:  # a test dependency, not installed by `make run`
+                raise ImproperlyConfigured(
+                    "LEERPAD_CLICKHOUSE_URL=chdb:///... needs the chdb package: pip install chdb"
+                ) from exc
             Path(target.path).mkdir(parents=True, exist_ok=True)
             client = clickhouse_connect.get_client(
                 interface="chdb", path=target.path, settings=dict(SETTINGS), tz_mode="aware"
@@ -383,6 +392,7 @@ class ClickHouseStore:
     def save_state(self, state: State) -> None:
         """The commit of a batch: the rows are in, now the watermark moves past them."""
         self.ensure_schema()
+        _not_yet.pop((self.target.key, self.database, self.tenant), None)
         row = [
             self.tenant,
             state.stored,
@@ -412,6 +422,12 @@ class ClickHouseStore:
         marker = (self.target.key, self.database, self.tenant)
         if marker in _initialised:
             return True
+        # Every LRS write asks; while the answer is "no" (before the first sync, or a
+        # server that is down) ask again at most every NOT_YET_SECONDS, so writes never
+        # wait for a connection timeout each.
+        asked = _not_yet.get(marker)
+        if asked is not None and time.monotonic() - asked < NOT_YET_SECONDS:
+            return False
         try:
             rows = self.client.query(
                 f"SELECT count() FROM {self.table(STATE)} "  # noqa: S608
@@ -419,6 +435,7 @@ class ClickHouseStore:
                 parameters=self._params(),
             ).result_rows
         except Exception:  # no database or table yet: nothing exported
+            _not_yet[marker] = time.monotonic()
             return False
         if rows and rows[0][0]:
             _initialised.add(marker)

@@ -15,8 +15,10 @@ from leerpad.analytics.questions.routes import (
     LEFT,
     START,
     Edge,
+    _below_shown,
     _hidden,
     routes,
+    threshold_for,
 )
 from leerpad.analytics.tests.path_helpers import (
     answer,
@@ -129,6 +131,46 @@ def test_start_and_end_edges_hide_more_when_a_difference_would_tell(
     # would leave P8 alone: hidden with P8's edges; the three make "other routes".
     assert (START, GOING) not in {(e.source, e.target) for e in result.edges}
     assert (result.other_edges, result.other_people) == (3, 3)
+
+
+def test_main_routes_only_above_a_share_of_the_learners(fixture: dict[str, Any]) -> None:
+    # 40 % of 10 learners: edges of at least 4 people are drawn.
+    result = routes(fixture["path"].current, scope(), min_share=0.4)
+
+    assert result.threshold == 4
+    assert [(e.source, e.target, e.people) for e in result.edges] == [
+        (START, A, 7),
+        (A, B, 7),
+        (B, C, 4),
+        (C, D, 4),
+        (D, COMPLETED, 4),
+    ]
+    # Every edge of k people or more is still listed; only those under k are "other".
+    assert len(result.listed) == 8
+    assert (result.other_edges, result.other_people) == (3, 3)
+    # Not drawn: A -> D, B -> A, D -> left (P5-P7) and P8-P10's three edges.
+    assert (result.below_edges, result.below_people) == (6, 6)
+    # At k the threshold is k, and the drawn edges are the listed ones.
+    plain = routes(fixture["path"].current, scope())
+    assert plain.threshold == 3 and plain.edges == plain.listed == result.listed
+    assert plain.below_edges == plain.other_edges == 3
+
+
+def test_the_threshold_is_a_share_of_the_learners_never_under_k() -> None:
+    assert threshold_for(149, 0.05, 5) == 8  # 7.45 people: 8
+    assert threshold_for(40, 0.05, 5) == 5  # 2 people: k
+    assert threshold_for(100, 0.05, 3) == 5  # 5 exactly, though 0.05 * 100 > 5 in doubles
+    assert threshold_for(10, 0.0, 3) == 3
+
+
+def test_people_not_drawn_are_withheld_when_they_would_tell_about_a_few() -> None:
+    k = 3
+    assert _below_shown(2, 0, k) is None  # under k
+    assert _below_shown(8, 3, k) == 8  # 5 more than "other routes": fine
+    assert _below_shown(3, 3, k) == 3  # the same people
+    # "Other routes" shows 5: 7 beside it says 2 people took only the routes in between.
+    assert _below_shown(7, 5, k) is None
+    assert _below_shown(4, 2, k) == 4  # "other routes" is withheld itself: no difference
 
 
 def test_hidden_edges_rule() -> None:

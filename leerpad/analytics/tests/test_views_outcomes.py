@@ -4,6 +4,7 @@ on the page, the k rule and the empty states."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -151,3 +152,59 @@ def test_routes_of_a_version(
 
     assert "6 people" in client_for(dirk).get(url + "?version=1").content.decode()
     assert "no such version" in client_for(dirk).get(url + "?version=9").content.decode()
+
+
+def test_routes_page_draws_the_main_routes_and_lists_all_of_them(
+    dirk: Person,
+    client_for: Callable[[Person], Client],
+    recorded: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from leerpad.analytics import views_routes
+
+    # 6 learners; a share of 60 % makes the threshold 4 people: only start -> A (6) stays.
+    monkeypatch.setitem(views_routes.SHARES, "20", 0.6)
+    url = reverse("analytics:path_routes", args=[recorded["path"].key])
+
+    html = client_for(dirk).get(url + "?at_least=20").content.decode()
+
+    drawn, listed = html.split("Routes drawn</h2>")[1].split("<details")
+    assert "<title>Enrolled → Step 1: Item A: 6 people</title>" in html
+    assert "Step 1: Item A → Step 2: Item B: 3 people" not in html.split("<figcaption")[0]
+    assert "<td>Step 2: Item B</td>" not in drawn
+    assert "Other routes (not drawn)</td><td>6</td>" in drawn
+    assert "All 4 routes" in listed
+    assert "<td>Step 1: Item A</td><td>Step 2: Item B</td><td>3</td>" in listed
+    assert '<option value="20" selected>4 people (20 %)</option>' in html
+
+
+def test_routes_page_default_threshold_and_rows_by_people(
+    dirk: Person, client_for: Callable[[Person], Client], recorded: Any
+) -> None:
+    url = reverse("analytics:path_routes", args=[recorded["path"].key])
+
+    html = client_for(dirk).get(url + "?weeks=12").content.decode()
+
+    # 5 % of 6 learners is under k = 3: k it is; selected though the link did not ask.
+    assert '<option value="5" selected>3 people (5 %)</option>' in html
+    drawn = html.split("Routes drawn</h2>")[1].split("<details")[0]
+    people = [int(cell) for cell in re.findall(r"<td>(\d+)</td><td>\d+</td><td>", drawn)]
+    assert people == sorted(people, reverse=True) and people[0] == 6
+    assert "Other routes (not drawn)" not in drawn
+
+
+def test_path_views_link_to_each_other(
+    dirk: Person, client_for: Callable[[Person], Client], recorded: Any
+) -> None:
+    key = recorded["path"].key
+    html = client_for(dirk).get(reverse("analytics:path_evidence", args=[key])).content.decode()
+
+    tabs = html.split('class="analytics-tabs"')[-1].split("</ul>")[0]
+    links = re.findall(r'href="([^"]+)"', tabs)
+    assert links == [
+        reverse("analytics:path_funnel", args=[key]),
+        reverse("analytics:path_routes", args=[key]),
+        reverse("analytics:path_evidence", args=[key]),
+    ]
+    versioned = client_for(dirk).get(reverse("analytics:path_routes", args=[key]) + "?version=1")
+    assert reverse("analytics:path_version", args=[key, 1]) in versioned.content.decode()

@@ -25,6 +25,7 @@ from leerpad.paths.tests.learner_helpers import article, make_path
 from leerpad.privacy import consent, erasure
 from leerpad.privacy.models import AccessRecord, ErasureRecord
 from leerpad.privacy.services import record_access
+from leerpad.privacy.tests.test_retention import store_calls  # noqa: F401  (a fixture)
 from leerpad.quizzes.models import Attempt
 from leerpad.quizzes.services import start_attempt
 from leerpad.quizzes.tests.helpers import make_question, make_quiz
@@ -119,6 +120,7 @@ def test_erase_removes_everything_and_keeps_a_record_without_the_name(
     ada: Person,
     lena_data: dict[str, str],
     django_capture_on_commit_callbacks: Any,
+    store_calls: list[tuple[str, Any]],  # noqa: F811
 ) -> None:
     old_email, pk = lena.email, lena.pk
     sync.sync()
@@ -156,6 +158,8 @@ def test_erase_removes_everything_and_keeps_a_record_without_the_name(
     rows = store_rows()
     assert [r["person_id"] for r in rows] == [cas.pk]
     assert "Lena" not in rows[0]["raw"]
+    # Only that one statement was exported again, not the whole store.
+    assert store_calls == [("refresh", [lena_data["instructed"]])]
     # The record.
     record = ErasureRecord.objects.get()
     assert record == done and not record.store_pending
@@ -222,6 +226,7 @@ def test_a_failing_app_stops_the_whole_erasure(
 
 def test_the_store_is_retried_when_it_failed(
     lena: Person,
+    cas: Person,
     ada: Person,
     lena_data: dict[str, str],
     monkeypatch: pytest.MonkeyPatch,
@@ -239,10 +244,22 @@ def test_the_store_is_retried_when_it_failed(
     assert record.store_pending and record.store_person_id == lena.pk
     assert lena.pk in {r["person_id"] for r in store_rows()}
     monkeypatch.undo()
+    rebuilds: list[int] = []
+    rebuild = sync.rebuild
+
+    def counting() -> sync.SyncResult:
+        rebuilds.append(1)
+        return rebuild()
+
+    monkeypatch.setattr(sync, "rebuild", counting)
     periodic.send(sender=None, now=dt.datetime.now(dt.UTC))
     record.refresh_from_db()
     assert not record.store_pending
-    assert lena.pk not in {r["person_id"] for r in store_rows()}
+    rows = store_rows()
+    assert [r["person_id"] for r in rows] == [cas.pk]
+    assert "Lena" not in rows[0]["raw"]
+    # The ids of the statements naming her were only in memory: the retry rebuilds.
+    assert rebuilds == [1]
 
 
 # --- the page -----------------------------------------------------------------------------------

@@ -129,6 +129,58 @@ def test_exact_times_only_when_asked_and_formulas_are_defused(
     assert row["time"].startswith("2026-03-05T")
 
 
+def test_an_export_gives_the_same_csv_on_clickhouse(
+    people: dict[str, list[Person]], settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The scale tier streams the same rows (configured as the golden tests do: chDB)."""
+    pytest.importorskip("chdb", reason="chDB is not installed (CI has it)")
+    import uuid
+
+    from leerpad.analytics import query
+    from leerpad.analytics.store import clickhouse as ch
+    from leerpad.analytics.tests.test_clickhouse import chdb_folder
+
+    for i, person in enumerate(people["gent"] + people["brugge"]):
+        record_for_person(
+            person,
+            EXPERIENCED,
+            {"en": "experienced"},
+            {"objectType": "Activity", "id": COURSE},
+            result={"success": i % 2 == 0, "score": {"scaled": i / 10}, "duration": "PT1M"},
+            context={"platform": "=tool" if i == 0 else "web"},
+            timestamp=dt.datetime(2026, 3, 5 + i, 23, 30, tzinfo=dt.UTC),
+        )
+    did(people["gent"][0], "2026-04-02")  # outside the period
+    columns = ("success", "score", "duration_ms", "platform", "location_id")
+    salt = b"the same salt for both exports"
+    sync.sync()
+    on_duckdb = export(columns, dates_only=False, salt=salt)
+
+    settings.LEERPAD_ANALYTICS_ENGINE = "clickhouse"
+    settings.LEERPAD_CLICKHOUSE_URL = f"chdb://{chdb_folder()}?database=t_{uuid.uuid4().hex[:12]}"
+    st = ch.store()
+    try:
+        sync.sync()
+        streamed: list[int] = []
+        stream = ch.ClickHouseStore.stream
+
+        def counting(self: ch.ClickHouseStore, *args: Any) -> Any:
+            for batch in stream(self, *args):
+                streamed.append(len(batch))
+                yield batch
+
+        monkeypatch.setattr(ch.ClickHouseStore, "stream", counting)
+        monkeypatch.setattr(exports, "FETCH", 3)
+        on_clickhouse = export(columns, dates_only=False, salt=salt)
+    finally:
+        st.drop_database()
+
+    assert query.engine() == "clickhouse" and streamed == [3, 3, 1]  # batches of FETCH
+    assert len(on_duckdb) == 7 and on_clickhouse == on_duckdb
+    assert {r["location_id"] for r in on_clickhouse} == {str(people["gent"][0].location_id), ""}
+    assert on_clickhouse[0]["platform"] == "'=tool" and on_clickhouse[0]["success"] == "True"
+
+
 def test_unknown_columns_are_refused() -> None:
     with pytest.raises(ValueError):
         exports.columns_for(["person_id"])

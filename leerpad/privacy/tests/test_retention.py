@@ -18,7 +18,7 @@ from leerpad.core.signals import periodic
 from leerpad.lrs.agents import person_for_agent
 from leerpad.lrs.models import Statement, StatementAgent
 from leerpad.lrs.services import record_for_person
-from leerpad.privacy import records, retention
+from leerpad.privacy import records, retention, store
 from leerpad.privacy.models import RetentionAction, RetentionPolicy, RetentionRun
 
 pytestmark = pytest.mark.urls("leerpad.privacy.tests.urls")
@@ -51,6 +51,25 @@ def months_ago(n: int) -> dt.datetime:
 
 def store_rows() -> list[dict[str, Any]]:
     return query.reader().run("SELECT actor_key, person_id, raw FROM events ORDER BY timestamp", {})
+
+
+@pytest.fixture
+def store_calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, Any]]:
+    """How the store was brought in line: ("refresh", ids) or ("rebuild", None)."""
+    calls: list[tuple[str, Any]] = []
+    refresh, rebuild = sync.refresh_statements, sync.rebuild
+
+    def refreshing(ids: Any, *args: Any, **kwargs: Any) -> int:
+        calls.append(("refresh", sorted(ids)))
+        return refresh(ids, *args, **kwargs)
+
+    def rebuilding(*args: Any, **kwargs: Any) -> Any:
+        calls.append(("rebuild", None))
+        return rebuild(*args, **kwargs)
+
+    monkeypatch.setattr(sync, "refresh_statements", refreshing)
+    monkeypatch.setattr(sync, "rebuild", rebuilding)
+    return calls
 
 
 # --- rules --------------------------------------------------------------------------------------
@@ -101,7 +120,7 @@ def test_without_a_period_nothing_runs(lena: Person) -> None:
 
 
 def test_delete_removes_old_statements_in_batches_and_the_store_follows(
-    lena: Person, cas: Person, ada: Person
+    lena: Person, cas: Person, ada: Person, store_calls: list[tuple[str, Any]]
 ) -> None:
     old = [did(lena, months_ago(30) + dt.timedelta(hours=i)) for i in range(5)]
     recent = did(cas, months_ago(2))
@@ -116,8 +135,11 @@ def test_delete_removes_old_statements_in_batches_and_the_store_follows(
     assert not StatementAgent.objects.filter(statement__statement_id__in=old).exists()
     assert [r["person_id"] for r in store_rows()] == [cas.pk]
     assert RetentionRun.objects.get().store_pending is False
+    # Only the statements the run deleted were refreshed: no rebuild of the whole store.
+    assert store_calls == [("refresh", sorted(old))]
     # The next run finds nothing left.
     assert retention.apply(NOW).statements == 0  # type: ignore[union-attr]
+    assert len(store_calls) == 1
 
 
 def test_a_run_can_stop_after_some_batches_and_the_next_continues(
@@ -137,7 +159,7 @@ def test_a_run_can_stop_after_some_batches_and_the_next_continues(
 
 
 def test_anonymise_replaces_the_actor_everywhere_and_counts_stay(
-    lena: Person, cas: Person, ada: Person
+    lena: Person, cas: Person, ada: Person, store_calls: list[tuple[str, Any]]
 ) -> None:
     old = [did(lena, months_ago(30), instructor=lena), did(lena, months_ago(29))]
     recent = did(lena, months_ago(1))
@@ -171,6 +193,8 @@ def test_anonymise_replaces_the_actor_everywhere_and_counts_stay(
     assert len(rows) == 3
     assert [r["person_id"] for r in rows] == [None, None, lena.pk]
     assert "Lena" not in rows[0]["raw"] + rows[1]["raw"]
+    assert rows[0]["actor_key"] not in (str(lena.pk), rows[1]["actor_key"])
+    assert store_calls == [("refresh", sorted(old))]
     # Anonymous statements are not anonymised again.
     assert retention.preview(24, RetentionAction.ANONYMISE, NOW).statements == 0
 
@@ -198,17 +222,45 @@ def test_a_store_failure_is_retried_by_the_next_tick(
     sync.sync()
     retention.set_policy(24, RetentionAction.DELETE, ada)
 
-    def broken() -> int:
+    def broken(*args: Any) -> int:
         raise OSError("disk full")
 
-    monkeypatch.setattr("leerpad.privacy.store.refresh_changed_statements", broken)
+    monkeypatch.setattr("leerpad.analytics.sync.refresh_statements", broken)
     run = retention.apply()
     assert run is not None and run.store_pending
     assert len(store_rows()) == 1
     monkeypatch.undo()
+    rebuilds: list[int] = []
+    rebuild = sync.rebuild
+
+    def counting() -> sync.SyncResult:
+        rebuilds.append(1)
+        return rebuild()
+
+    monkeypatch.setattr(sync, "rebuild", counting)
     periodic.send(sender=None, now=timezone.now())
     assert not RetentionRun.objects.get().store_pending
     assert store_rows() == []
+    # The ids were only in the failed run's memory: the retry rebuilds the store.
+    assert rebuilds == [1]
+
+
+def test_many_changes_rebuild_the_store_instead(
+    lena: Person, ada: Person, store_calls: list[tuple[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store, "REFRESH_AT_MOST", 2)
+    for i in range(3):
+        did(lena, months_ago(30) + dt.timedelta(hours=i))
+    kept = did(lena, months_ago(1))
+    sync.sync()
+    retention.set_policy(24, RetentionAction.DELETE, ada)
+
+    run = retention.apply(NOW, batch_size=1)
+
+    assert run is not None and run.statements == 3 and not run.store_pending
+    assert store_calls == [("rebuild", None)]
+    (row,) = store_rows()
+    assert kept in row["raw"] and row["person_id"] == lena.pk
 
 
 # --- the page -----------------------------------------------------------------------------------
