@@ -100,7 +100,7 @@ test-semantic: install-semantic ## Tests of the semantic ranking with the small 
 	$(PY) -m pytest -m semantic $(PYTEST_ARGS)
 
 .PHONY: bench-analytics
-bench-analytics: install ## Analytics store benchmark: 1M generated statements, sync, compaction, a question (BENCH_ARGS="--statements 200000")
+bench-analytics: install ## Analytics store benchmark: 1M generated statements, sync, compaction, every registry question (BENCH_ARGS="--statements 200000 --engine both")
 	$(PY) bench/bench_analytics.py $(BENCH_ARGS)
 
 .PHONY: eval-recs

@@ -284,6 +284,13 @@ LEERPAD_PACKAGE_MAX_UNPACKED_BYTES = env.int(
 )
 LEERPAD_PACKAGE_MAX_FILES = env.int("LEERPAD_PACKAGE_MAX_FILES", default=20_000)
 
+# --- Campaigns ---------------------------------------------------------------------------------
+# At most this many campaign messages reach a person in any 7 days, across all campaigns.
+LEERPAD_CAMPAIGN_CAP_PER_WEEK = env.int("LEERPAD_CAMPAIGN_CAP_PER_WEEK", default=2)
+# Incoming webhooks campaigns post to (empty: the channel fails visibly in the campaign log).
+LEERPAD_SLACK_WEBHOOK_URL = env.str("LEERPAD_SLACK_WEBHOOK_URL", default="")
+LEERPAD_TEAMS_WEBHOOK_URL = env.str("LEERPAD_TEAMS_WEBHOOK_URL", default="")
+
 # --- Background work --------------------------------------------------------------------------
 # Tasks (text extraction, search indexing) queue in the database; `leerpad db_worker` runs
 # them (`leerpad serve` starts one). "immediate" runs them inside the request instead.

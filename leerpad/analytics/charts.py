@@ -15,6 +15,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from django.utils import formats
+
 WIDTH = 640  # viewBox units; the SVG scales to its container
 HEIGHT = 200
 LEFT = 44  # room for the value axis labels
@@ -62,9 +64,15 @@ class Chart:
     bottom: int = HEIGHT - BOTTOM
     legend: bool = field(default=False)
 
+    @property
+    def empty(self) -> bool:
+        """Nothing to draw: every figure withheld, or no data yet."""
+        return not any(s.marks for s in self.series)
 
-def _nice_top(value: float) -> float:
-    """The smallest 1, 2, 2.5 or 5 times 10^n at or above value (the axis' top)."""
+
+def _nice_step(value: float, integers: bool) -> float:
+    """The smallest 1, 2, 2.5 or 5 times 10^n at or above value (no 2.5, and at least 1,
+    for counts: an axis of people reads 0, 10, 20, never 12.5)."""
     if value <= 0:
         return 1.0
     magnitude = 1.0
@@ -72,20 +80,33 @@ def _nice_top(value: float) -> float:
         magnitude *= 10
     while magnitude > value:
         magnitude /= 10
-    for step in (1, 2, 2.5, 5, 10):
+    steps = (1, 2, 5, 10) if integers else (1, 2, 2.5, 5, 10)
+    for step in steps:
         if step * magnitude >= value:
-            return step * magnitude
+            return max(1.0, step * magnitude) if integers else step * magnitude
     return 10 * magnitude  # pragma: no cover - the loop always returns
+
+
+def _axis_top(values: Sequence[float], top: float | None = None) -> float:
+    """The top of the value axis: four equal, round steps that reach the largest value."""
+    if top is not None:
+        return top
+    integers = all(float(v).is_integer() for v in values)
+    return 4 * _nice_step(max(values, default=0) / 4, integers)
+
+
+def number(value: float) -> str:
+    """A figure as the person's language writes it (decimal comma in nl and fr)."""
+    if float(value).is_integer():
+        return formats.number_format(int(value), use_l10n=True, force_grouping=True)
+    return formats.number_format(round(value, 2), use_l10n=True)
 
 
 def _y_ticks(top: float, unit: str) -> tuple[Tick, ...]:
     plot = HEIGHT - BOTTOM - TOP
-    ticks = []
-    for i in range(5):
-        value = top * i / 4
-        text = f"{value:g}{unit}"
-        ticks.append(Tick(HEIGHT - BOTTOM - plot * i / 4, text))
-    return tuple(ticks)
+    return tuple(
+        Tick(HEIGHT - BOTTOM - plot * i / 4, f"{number(top * i / 4)}{unit}") for i in range(5)
+    )
 
 
 CHAR_WIDTH = 6.2  # an 11px label character, in viewBox units (about; for fitting only)
@@ -120,7 +141,7 @@ def bars(
     a zero, and the table beside the chart says which.
     """
     values = [v for _, column in series for v in column if v is not None]
-    top = _nice_top(max(values, default=0))
+    top = _axis_top(values)
     plot_w, plot_h = WIDTH - LEFT, HEIGHT - BOTTOM - TOP
     slot = plot_w / max(1, len(labels))
     bar_w = max(1.0, slot * 0.8 / max(1, len(series)))
@@ -132,7 +153,7 @@ def bars(
                 continue
             h = plot_h * value / top
             x = LEFT + slot * i + slot * 0.1 + bar_w * s
-            tip = tooltips[s][i] if tooltips else f"{labels[i]}: {value:g}{unit}"
+            tip = tooltips[s][i] if tooltips else f"{labels[i]}: {number(value)}{unit}"
             marks.append(
                 Mark(round(x, 2), round(HEIGHT - BOTTOM - h, 2), round(bar_w, 2), round(h, 2), tip)
             )
@@ -158,7 +179,7 @@ def lines(
 ) -> Chart:
     """One line per series over the labels; None leaves a gap in the line."""
     values = [v for _, column in series for v in column if v is not None]
-    axis_top = top if top is not None else _nice_top(max(values, default=0))
+    axis_top = _axis_top(values, top)
     plot_w, plot_h = WIDTH - LEFT, HEIGHT - BOTTOM - TOP
     slot = plot_w / max(1, len(labels))
     drawn = []
@@ -171,7 +192,7 @@ def lines(
                 continue
             x = round(LEFT + slot * (i + 0.5), 2)
             y = round(HEIGHT - BOTTOM - plot_h * value / axis_top, 2)
-            marks.append(Mark(x, y, 0, 0, f"{name} · {labels[i]}: {value:g}{unit}"))
+            marks.append(Mark(x, y, 0, 0, f"{name} · {labels[i]}: {number(value)}{unit}"))
             segments[-1].append(f"{x},{y}")
         # A gap splits the line: the partial draws one polyline per run of points.
         points = " M ".join(" L ".join(seg) for seg in segments if seg)

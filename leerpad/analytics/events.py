@@ -34,6 +34,7 @@ from django.conf import settings
 from leerpad.catalog.tracking import EXT_SEARCH_QUERY
 from leerpad.core import extensions as xapi
 from leerpad.paths.tracking import EXT_PATH_VERSION, EXT_STEP
+from leerpad.search.tracking import EXT_RESULTS as EXT_SEARCH_RESULTS
 
 Json = dict[str, Any]
 
@@ -60,10 +61,12 @@ EVENT_SCHEMA = pa.schema(
         pa.field("result_completion", pa.bool_()),
         pa.field("result_score_scaled", pa.float64()),
         pa.field("result_duration_ms", pa.int64()),
+        pa.field("result_response", pa.string()),
         pa.field("path_key", pa.string()),
         pa.field("path_version", pa.int64()),
         pa.field("step_uid", pa.string()),
         pa.field("search_query", pa.string()),
+        pa.field("search_results", pa.int64()),
         pa.field("language", pa.string()),
         pa.field("platform", pa.string()),
         pa.field("client_id", pa.int64()),
@@ -203,7 +206,12 @@ def statement_to_row(statement: Mapping[str, Any], extra: Mapping[str, Any]) -> 
         None,
     )
     scaled = score.get("scaled") if isinstance(score, dict) else None
-    query = extensions.get(EXT_SEARCH_QUERY)
+    # A search's own statement (`searched`) carries its query and result count in
+    # result.extensions; a result opened from a search carries the query in the context.
+    result_extensions = result.get("extensions") if isinstance(result, dict) else None
+    result_extensions = result_extensions if isinstance(result_extensions, dict) else {}
+    query = extensions.get(EXT_SEARCH_QUERY) or result_extensions.get(EXT_SEARCH_QUERY)
+    response = result.get("response") if isinstance(result, dict) else None
     step = extensions.get(EXT_STEP)
     registration = context.get("registration")
     return {
@@ -223,10 +231,12 @@ def statement_to_row(statement: Mapping[str, Any], extra: Mapping[str, Any]) -> 
         "result_completion": _bool(result.get("completion")),
         "result_score_scaled": float(scaled) if isinstance(scaled, int | float) else None,
         "result_duration_ms": duration_ms(result.get("duration")),
+        "result_response": response[:1000] if isinstance(response, str) else None,
         "path_key": path_key,
         "path_version": _int(extensions.get(EXT_PATH_VERSION)),
         "step_uid": str(step) if step is not None else None,
         "search_query": str(query) if query is not None else None,
+        "search_results": _int(result_extensions.get(EXT_SEARCH_RESULTS)),
         "language": context.get("language") if isinstance(context.get("language"), str) else None,
         "platform": context.get("platform") if isinstance(context.get("platform"), str) else None,
         "client_id": extra.get("client_id"),

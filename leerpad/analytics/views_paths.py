@@ -16,7 +16,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -98,20 +98,6 @@ def _decisions(path: Path) -> list[AcceptedSuggestion]:
     )
 
 
-def _links(key: str) -> list[tuple[str, str]]:
-    """Links to the other views of a path (added by another page module), when they exist."""
-    found = []
-    for name, label in (
-        ("analytics:path_routes", _("Actual routes")),
-        ("analytics:path_evidence", _("Evidence per step")),
-    ):
-        try:
-            found.append((reverse(name, args=[key]), label))
-        except NoReverseMatch:
-            continue
-    return found
-
-
 def _path_funnel(request: HttpRequest, key: str) -> tuple[Path, PageContext, Funnel | None]:
     path = get_object_or_404(Path, key=key, current__isnull=False)
     ctx = page_context(request, PAGE, with_path=False)
@@ -161,7 +147,6 @@ def path_funnel(
             "origins": origins,
             "can_manage": can(request.user, Capability.MANAGE_PATHS),
             "filters": _filters(request),
-            "links": _links(path.key),
         }
     )
     return render(request, "analytics/paths_funnel.html", ctx.as_dict())

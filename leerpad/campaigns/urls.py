@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from leerpad.campaigns import views
+from leerpad.campaigns import views, views_campaigns, views_experiments, views_people
 
 app_name = "campaigns"
 
@@ -12,4 +12,39 @@ urlpatterns: list[URLPattern] = [
     path("segments/<int:pk>/", views.segment_edit, name="segment_edit"),
     path("segments/<int:pk>/duplicate/", views.segment_duplicate, name="segment_duplicate"),
     path("segments/<int:pk>/delete/", views.segment_delete, name="segment_delete"),
+    # Campaigns (marketers)
+    path("", views_campaigns.campaign_list, name="campaigns"),
+    path("new/", views_campaigns.campaign_new, name="campaign_new"),
+    path("calendar/", views_campaigns.calendar, name="calendar"),
+    path(
+        "preview/<str:channel>/<str:language>/",
+        views_campaigns.message_preview,
+        name="message_preview",
+    ),
+    path("<int:pk>/", views_campaigns.campaign_log, name="campaign_log"),
+    path("<int:pk>/edit/", views_campaigns.campaign_edit, name="campaign_edit"),
+    path("<int:pk>/launch/", views_campaigns.campaign_launch, name="campaign_launch"),
+    path("<int:pk>/pause/", views_campaigns.campaign_pause, name="campaign_pause"),
+    path("<int:pk>/cancel/", views_campaigns.campaign_cancel, name="campaign_cancel"),
+    path(
+        "<int:pk>/deliveries/<int:delivery_pk>/retry/",
+        views_campaigns.delivery_retry,
+        name="delivery_retry",
+    ),
+    # Experiments (marketers)
+    path("<int:pk>/experiment/", views_experiments.experiment_setup, name="experiment_setup"),
+    path("<int:pk>/experiment/start/", views_experiments.experiment_start, name="experiment_start"),
+    path("<int:pk>/experiment/stop/", views_experiments.experiment_stop, name="experiment_stop"),
+    path(
+        "<int:pk>/experiment/results/",
+        views_experiments.experiment_results,
+        name="experiment_results",
+    ),
+    # Everyone
+    path("go/<str:token>/", views_people.go, name="go"),
+    path("unsubscribe/<str:token>/", views_people.unsubscribe, name="unsubscribe"),
+    path("preferences/", views_people.preferences, name="preferences"),
+    path("notifications/", views_people.notifications, name="notifications"),
+    path("notifications/read/", views_people.notification_read, name="notifications_read"),
+    path("notifications/<int:pk>/read/", views_people.notification_read, name="notification_read"),
 ]

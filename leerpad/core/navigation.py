@@ -75,7 +75,7 @@ SECTIONS: tuple[Section, ...] = (
         _("Campaigns"),
         _("Segments, campaigns and nudges, with copy tests judged on learning."),
         Capability.MANAGE_CAMPAIGNS,
-        "campaigns:segments",
+        "campaigns:campaigns",
     ),
     Section(
         "workspace",

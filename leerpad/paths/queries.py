@@ -25,7 +25,7 @@ from leerpad.paths.models import (
     SignOff,
     Step,
 )
-from leerpad.paths.progress import Plan, State, plan
+from leerpad.paths.progress import Plan, State, StepFacts, plan
 
 if TYPE_CHECKING:
     from leerpad.catalog.models import Registration
@@ -53,10 +53,28 @@ def steps_of(version: PathVersion) -> list[Step]:
 
 def plan_for(person_id: int, version: PathVersion, steps: list[Step] | None = None) -> Plan:
     """Where the person stands in `version`, from their completions."""
+    return plan_of(person_id, version, version_facts(version, steps))
+
+
+@dataclass(frozen=True)
+class VersionFacts:
+    """A version's steps as the progress rules see them, loaded once for many people."""
+
+    facts: list[StepFacts]
+    iris: frozenset[str]  # every activity that completes one of its steps
+
+
+def version_facts(version: PathVersion, steps: list[Step] | None = None) -> VersionFacts:
     steps = steps if steps is not None else steps_of(version)
     facts = completions.facts_for(steps, version.path.key)
-    iris = set().union(*(f.iris for f in facts)) if facts else set()
-    return plan(facts, completions.done_iris(person_id, iris), version.min_optional)
+    iris: frozenset[str] = frozenset().union(*(f.iris for f in facts)) if facts else frozenset()
+    return VersionFacts(facts, iris)
+
+
+def plan_of(person_id: int, version: PathVersion, prepared: VersionFacts) -> Plan:
+    """Where the person stands in `version`, given the version's prepared facts."""
+    done = completions.done_iris(person_id, set(prepared.iris))
+    return plan(prepared.facts, done, version.min_optional)
 
 
 @dataclass

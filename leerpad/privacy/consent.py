@@ -60,7 +60,9 @@ class Coachee:
 def coachees(coach: Person) -> list[Coachee]:
     """The active people `coach` coaches, with whether each shares their learning."""
     people = list(
-        Person.objects.filter(coach=coach, is_active=True).order_by("last_name", "first_name")
+        Person.objects.filter(coach=coach, is_active=True)
+        .select_related("location", "job_role")
+        .order_by("last_name", "first_name")
     )
     shared = set(
         CoachConsent.objects.filter(person__in=people, withdrawn_at__isnull=True).values_list(

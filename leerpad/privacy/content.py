@@ -135,7 +135,10 @@ def purposes(k: int, retention_months: int | None, action: str = "anonymise") ->
         Purpose(
             "campaigns",
             _("Campaigns"),
-            _("Which campaign messages you received and whether you opened them."),
+            _(
+                "Which campaign messages you received and whether you followed their link "
+                "(opening a message is never tracked)."
+            ),
             _("To know which invitations to learn work."),
             groups,
             kept,

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from leerpad.accounts.models import Person
+from leerpad.analytics.pages import PAGES
 from leerpad.core.access import Capability, can, require
 from leerpad.privacy import consent, erasure, exports, retention
 from leerpad.privacy.access import gate
@@ -151,7 +152,15 @@ def export_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "privacy/exports.html",
-        {"form": form, "page": page, "everyone": everyone, "k": min_group_size()},
+        {
+            "form": form,
+            "page": page,
+            "everyone": everyone,
+            "k": min_group_size(),
+            # The export is one of the analytics tabs: the tab bar stays in place.
+            "analytics_pages": PAGES,
+            "analytics_page": "exports",
+        },
         status=400 if form.errors else 200,
     )
 

@@ -69,7 +69,7 @@ answers AS (
     SELECT e.actor_key AS actor_key, e.object_iri AS object_iri, e.timestamp AS timestamp,
            e.person_id AS person_id,
            CASE WHEN e.result_success = TRUE THEN 1 ELSE 0 END AS correct,
-           @json_text(e.raw, 'result', 'response') AS response,
+           e.result_response AS response,
            ROW_NUMBER() OVER (
                PARTITION BY e.actor_key, e.object_iri ORDER BY e.timestamp, e.stored, e.statement_id
            ) AS n

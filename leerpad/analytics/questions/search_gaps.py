@@ -4,8 +4,8 @@ content is missing (or is there but cannot be found).
 What the search issue records (`leerpad.search.tracking`):
 
 - `searched`, once a person settles on a query: the query text and the number of results,
-  both in `result.extensions` (the event schema has no column for them, so the template
-  reads them from `raw` with the `@json_text` / `@json_int` macros);
+  both in `result.extensions`, extracted at sync time into the `search_query` and
+  `search_results` columns;
 - `selected`, when a person opens a result: the query in the context (the `search_query`
   column).
 
@@ -38,15 +38,15 @@ from typing import Any
 from leerpad.analytics import query
 from leerpad.analytics.filters import PEOPLE_COLUMNS, Scope
 from leerpad.privacy.guard import guard_subgroup, min_group_size
-from leerpad.search.tracking import EXT_QUERY, EXT_RESULTS, VERB_SEARCHED, VERB_SELECTED
+from leerpad.search.tracking import VERB_SEARCHED, VERB_SELECTED
 
 GAP_SHARE = 0.5  # a gap: at least this share of the query's searchers chose nothing
 
-SEARCHES = f"""
+SEARCHES = """
 WITH searches AS (
     SELECT e.actor_key, e.timestamp,
-           @json_text(e.raw, 'result', 'extensions', '{EXT_QUERY}') AS query,
-           @json_int(e.raw, 'result', 'extensions', '{EXT_RESULTS}') AS results,
+           e.search_query AS query,
+           e.search_results AS results,
            p.location_id, p.team_id, p.job_role_id,
            COALESCE(e.language, p.language) AS language
     FROM events e LEFT JOIN people p ON p.person_id = e.person_id
@@ -61,7 +61,7 @@ FROM searches
 WHERE query IS NOT NULL
 GROUP BY actor_key, query, location_id, team_id, job_role_id, language
 @settings()
-"""  # noqa: S608 - the only values formatted in are the two extension IRI constants
+"""
 
 SELECTIONS = """
 SELECT e.actor_key, e.search_query AS query, MAX(e.timestamp) AS last_at

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from django.utils import translation
 
 from leerpad.analytics import charts
 
@@ -10,13 +13,30 @@ from leerpad.analytics import charts
 def test_bars_scale_to_a_round_top_and_stand_on_the_axis() -> None:
     chart = charts.bars("Active", ["a", "b", "c"], [("people", [10, 37, None])])
     (series,) = chart.series
-    assert chart.y_ticks[-1].label == "50"  # 37 rounds up to 50
-    assert [m.height for m in series.marks] == pytest.approx([33.6, 124.32])
+    # 37 people: four steps of 10, never 12.5 for a count.
+    assert [t.label for t in chart.y_ticks] == ["0", "10", "20", "30", "40"]
+    plot = charts.HEIGHT - charts.BOTTOM - charts.TOP
+    assert [m.height for m in series.marks] == pytest.approx([plot * 10 / 40, plot * 37 / 40])
     bottom = charts.HEIGHT - charts.BOTTOM
     assert all(m.y + m.height == pytest.approx(bottom) for m in series.marks)
     assert len(series.marks) == 2  # the withheld value draws nothing: it is not a zero
     assert series.marks[1].tooltip == "b: 37"
     assert not chart.legend
+    assert not chart.empty
+
+
+def test_a_chart_of_withheld_figures_only_is_empty() -> None:
+    assert charts.bars("x", ["a", "b"], [("rate", [None, None])]).empty
+
+
+def test_figures_follow_the_language(settings: Any) -> None:
+    settings.USE_THOUSAND_SEPARATOR = True
+    with translation.override("nl"):
+        chart = charts.bars("x", ["a"], [("rate", [0.3])], unit="%")
+        assert chart.y_ticks[1].label == "0,1%"
+        assert chart.series[0].marks[0].tooltip == "a: 0,3%"
+    with translation.override("en"):
+        assert charts.number(12500) == "12,500"
 
 
 def test_grouped_bars_sit_side_by_side_with_a_legend() -> None:
@@ -36,10 +56,11 @@ def test_lines_break_at_missing_values() -> None:
 
 
 @pytest.mark.parametrize(
-    ("value", "top"), [(0, 1), (0.3, 0.5), (7, 10), (12, 20), (240, 250), (1000, 1000)]
+    ("values", "top"),
+    [([0], 4), ([3], 4), ([7], 8), ([12], 20), ([37], 40), ([240], 400), ([0.3], 0.4), ([9.5], 10)],
 )
-def test_axis_tops_are_round(value: float, top: float) -> None:
-    assert charts._nice_top(value) == pytest.approx(top)
+def test_axis_tops_are_four_round_steps(values: list[float], top: float) -> None:
+    assert charts._axis_top(values) == pytest.approx(top)
 
 
 def test_meters_scale_to_the_longest_row() -> None:

@@ -191,8 +191,9 @@ def test_duplicate_then_delete_with_confirmation(
     assert list(Segment.objects.all()) == [segment]
 
 
-def test_navigation_points_to_segments(client_for: ClientFor, mira: Person, lena: Person) -> None:
+def test_navigation_points_to_campaigns(client_for: ClientFor, mira: Person, lena: Person) -> None:
     page = client_for(mira).get(reverse("campaigns:segments")).content.decode()
-    assert f'href="{reverse("campaigns:segments")}"' in page and 'aria-current="page"' in page
+    # The section's entry is the campaign list; segments are part of the section.
+    assert f'href="{reverse("campaigns:campaigns")}"' in page and 'aria-current="page"' in page
     home = client_for(lena).get("/").content.decode()
-    assert reverse("campaigns:segments") not in home
+    assert reverse("campaigns:campaigns") not in home

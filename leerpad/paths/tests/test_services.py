@@ -501,3 +501,25 @@ def test_command_rebuilds_progress_and_sends_reminders(
     call_command("paths", "send-reminders")
     out = capsys.readouterr().out
     assert "1 completions" in out and "Sent 0 reminders" in out
+
+
+def test_a_batch_refreshes_only_the_enrolments_whose_step_activities_changed(
+    lena: Person, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = article()
+    path = make_path("snel", [{"item": first}])
+    other = make_path("ander", [{"item": article()}])
+    services.enrol(lena, path)
+    services.enrol(lena, other)
+    refreshed: list[str] = []
+    real = services.refresh_enrolment
+
+    def counting(enrolment: Enrolment, **kwargs: Any) -> Enrolment:
+        refreshed.append(enrolment.path.key)
+        return real(enrolment, **kwargs)
+
+    monkeypatch.setattr(services, "refresh_enrolment", counting)
+    services.refresh_enrolments({lena.pk: {"https://elsewhere.example/unrelated"}})
+    assert refreshed == []  # nothing of either path changed: no plan can have changed
+    services.refresh_enrolments({lena.pk: {activity_id(first)}})
+    assert refreshed == ["snel"]
