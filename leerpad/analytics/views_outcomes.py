@@ -69,7 +69,7 @@ def outcomes_page(request: HttpRequest) -> HttpResponse:
             quiz_base=others.urlencode(),
             rates=[(rate, titles.get(rate.path_key, rate.path_key)) for rate in rates],
             rates_chart=charts.bars(
-                _("Completed, % of enrolled"),
+                _("Completion rate"),
                 [titles.get(r.path_key, r.path_key) for r in rates],
                 [
                     (
