@@ -99,7 +99,7 @@ class _PersonQuery:
     """One person and one normalised query in the period."""
 
     groups: dict[str, int | None]
-    language: str
+    languages: Counter[str] = field(default_factory=Counter)  # searches per language
     searches: int = 0
     empty: int = 0
     first_at: dt.datetime | None = None
@@ -109,6 +109,11 @@ class _PersonQuery:
 @dataclass
 class _Query:
     people: dict[str, _PersonQuery] = field(default_factory=dict)
+
+
+def _language(person: _PersonQuery) -> str:
+    """The language a person searched in most (alphabetically first on a tie)."""
+    return min(person.languages.items(), key=lambda item: (-item[1], item[0]))[0]
 
 
 def normal(text: object) -> str:
@@ -128,11 +133,10 @@ def search_gaps(scope: Scope, *, limit: int = 25, dialect: str | None = None) ->
             continue
         entry = queries.setdefault(text, _Query()).people.setdefault(
             row["actor_key"],
-            _PersonQuery(
-                groups={name: row[column] for name, column in PEOPLE_COLUMNS.items()},
-                language=str(row["language"] or ""),
-            ),
+            _PersonQuery(groups={name: row[column] for name, column in PEOPLE_COLUMNS.items()}),
         )
+        if row["language"]:
+            entry.languages[str(row["language"])] += int(row["searches"])
         entry.searches += int(row["searches"])
         entry.empty += int(row["empty"] or 0)
         first = row["first_at"]
@@ -163,8 +167,11 @@ def search_gaps(scope: Scope, *, limit: int = 25, dialect: str | None = None) ->
         shown_queries += 1
         if not is_gap:
             continue
-        languages = Counter(p.language for p in mine if p.language).most_common(1)
-        language = languages[0][0] if languages and languages[0][1] >= k else ""
+        # Ties go to the alphabetically first language: the answer must not depend on the
+        # order rows come back in (it differs between engines and between runs).
+        languages = Counter(_language(p) for p in mine if p.languages)
+        best = min(languages.items(), key=lambda item: (-item[1], item[0]), default=None)
+        language = best[0] if best is not None and best[1] >= k else ""
         gaps.append(
             SearchGap(
                 query=text,
