@@ -156,7 +156,9 @@ def _enrolments_follow_the_record() -> None:
     for status in Enrolment.Status.values:
         assert statuses[status] > 0, status
     rate = statuses[Enrolment.Status.COMPLETED] / len(enrolments)
-    assert 0.2 <= rate <= 0.8, rate
+    # The demo campaigns (campaigns/demo.py) add recent enrolments from their launches,
+    # which have not had the time to complete yet: hence a lower bound under 0.2.
+    assert 0.15 <= rate <= 0.8, rate
     assert Enrolment.objects.filter(version__status=PathVersion.Status.RETIRED).exists()
     for enrolment in enrolments:
         assert enrolment.enrolled_at <= enrolment.last_activity_at <= now
