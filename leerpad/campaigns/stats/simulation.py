@@ -17,13 +17,14 @@ The false-positive rates come with Wilson 95 % intervals (Wilson 1927).
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 from scipy.stats import norm
 from scipy.stats import t as student_t
+
+from leerpad.analytics.stats import wilson as proportion
 
 from . import power
 
@@ -59,15 +60,12 @@ class AaResult:
 
 
 def wilson(hits: int, total: int, confidence: float = 0.95) -> Rate:
-    """Wilson score interval for a proportion (Wilson, JASA 1927)."""
+    """Wilson score interval for a proportion: the analytics pages' own (analytics/stats.py),
+    so Leerpad has one implementation; here an empty run reads as "anything from 0 to 1"."""
     if total <= 0:
         return Rate(hits, total, 0.0, 1.0)
-    z = float(norm.ppf(1 - (1 - confidence) / 2))
-    p = hits / total
-    denominator = 1 + z * z / total
-    centre = (p + z * z / (2 * total)) / denominator
-    half = z * math.sqrt(p * (1 - p) / total + z * z / (4 * total * total)) / denominator
-    return Rate(hits, total, max(0.0, centre - half), min(1.0, centre + half))
+    interval = proportion(hits, total, float(norm.ppf(1 - (1 - confidence) / 2)))
+    return Rate(hits, total, interval.low, interval.high)
 
 
 def welch_p_values(conv_a: Array, n_a: Array, conv_b: Array, n_b: Array) -> Array:
