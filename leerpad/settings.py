@@ -82,6 +82,12 @@ INSTALLED_APPS = [
     "leerpad.privacy",
     "leerpad.analytics",
     "leerpad.campaigns",
+    # The LD&M team's workspace (issue 8).
+    "leerpad.intake",
+    "leerpad.initiatives",
+    "leerpad.voice",
+    "leerpad.sparks",
+    "leerpad.assets",
     "leerpad.reports",
 ]
 

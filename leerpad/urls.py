@@ -27,6 +27,12 @@ urlpatterns = [
     path("analytics/", include("leerpad.analytics.urls")),
     path("campaigns/", include("leerpad.campaigns.urls")),
     path("reports/", include("leerpad.reports.urls")),
+    path("workspace/", core_views.workspace, name="workspace"),
+    path("workspace/requests/", include("leerpad.intake.urls")),
+    path("workspace/initiatives/", include("leerpad.initiatives.urls")),
+    path("workspace/voice/", include("leerpad.voice.urls")),
+    path("workspace/sparks/", include("leerpad.sparks.urls")),
+    path("workspace/assets/", include("leerpad.assets.urls")),
     path("django-admin/", admin.site.urls),
     path("", include("leerpad.core.urls")),
 ]

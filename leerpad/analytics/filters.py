@@ -3,7 +3,7 @@ the one check that a filtered view is about enough people.
 
 `Scope` is what a question receives: a period and optional people and path filters. It
 renders its own SQL condition (bound parameters, fixed column names), so a question never
-builds a filter from text, and `Scope.allowed()` applies `privacy.guard.guard_subgroup` to
+builds a filter from text, and `Scope.allowed()` applies `core.guard.guard_subgroup` to
 the people the view would be about: the distinct actors with events in the period, for
 this filter combination and for every combination with fewer of its filters (down to
 everyone). Why actors with events rather than the directory: the figures are about people
@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from leerpad.accounts.models import JobRole, Location, Team
 from leerpad.analytics import query, sync
 from leerpad.analytics.pages import PAGES
-from leerpad.privacy.guard import Decision, guard_subgroup, min_group_size
+from leerpad.core.guard import Decision, guard_subgroup, min_group_size
 
 PERIODS = (
     ("4", _("Last 4 weeks")),

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from leerpad.analytics.questions.funnel import StepRow, VersionFunnel
-from leerpad.privacy.guard import min_group_size
+from leerpad.core.guard import min_group_size
 
 # Why 20: below it one learner moves a share by five points or more, so a rule would react
 # to chance (and L&D would rebuild a path on the behaviour of a handful of people).

@@ -1,7 +1,7 @@
 """Analytics pages: thin views over the questions in `analytics/questions/`.
 
 Every figure here is about groups of at least k people; the questions apply that rule
-themselves (through `privacy.guard`), and `filters.page_context` refuses a filtered view
+themselves (through `core.guard`), and `filters.page_context` refuses a filtered view
 that is too small or too close to a wider one, so a page cannot forget it.
 """
 

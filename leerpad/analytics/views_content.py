@@ -18,7 +18,7 @@ from leerpad.analytics.filters import page_context
 from leerpad.analytics.questions.content import ItemFigure, content_report
 from leerpad.analytics.questions.search_gaps import search_gaps
 from leerpad.core.access import Capability, require
-from leerpad.privacy.guard import min_group_size
+from leerpad.core.guard import min_group_size
 
 UNUSED_PER_PAGE = 25
 

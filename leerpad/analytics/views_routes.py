@@ -30,8 +30,8 @@ from leerpad.analytics.questions.routes import (
     version_of,
 )
 from leerpad.core.access import Capability, require
+from leerpad.core.guard import min_group_size
 from leerpad.paths.models import Path, PathVersion
-from leerpad.privacy.guard import min_group_size
 
 LABEL_CHARS = 16  # what fits in a box of the diagram; the full title is its tooltip
 

@@ -23,7 +23,7 @@ from typing import Any
 from django.utils import timezone
 
 from leerpad.accounts.models import JobRole, Location, Person
-from leerpad.campaigns import experiments, services, tracking
+from leerpad.campaigns import experiments, library, services, tracking
 from leerpad.campaigns.models import Campaign, Delivery, Experiment, Segment
 from leerpad.catalog import tracking as catalog_tracking
 from leerpad.catalog.tracking import Arrival
@@ -101,6 +101,8 @@ def _specs() -> list[tuple[str, str, dict[str, Any]]]:
 def load(ctx: DemoContext) -> None:
     load_segments(ctx)
     load_campaigns(ctx)
+    # The message library's starters: e-mail, Slack, Teams and in-app texts in nl/fr/en.
+    library.add_starters()
 
 
 def load_segments(ctx: DemoContext) -> None:

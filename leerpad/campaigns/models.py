@@ -462,3 +462,85 @@ class BanditRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.experiment_id}/{self.ran_on}"
+
+
+class ExperimentLook(models.Model):
+    """One daily look of a sequential experiment: the state the always-valid test carries.
+
+    The mixture SPRT's p-value is the smallest over all looks so far, and its interval the
+    intersection of every look's; storing each day's state is what makes a verdict reached
+    on Tuesday stay reached on Wednesday, as the method promises.
+    """
+
+    experiment = models.ForeignKey(
+        Experiment, models.CASCADE, related_name="looks", verbose_name=_("experiment")
+    )
+    day = models.DateField(_("day"))
+    # {variant key: {"looks", "min_p_value", "low", "high"}}; an open bound is null.
+    states = models.JSONField(_("sequential state"), default=dict)
+    # {arm key: [people, outcomes]} behind the look, for the page's history table.
+    counts = models.JSONField(_("people and outcomes"), default=dict)
+
+    class Meta:
+        ordering = ["-day", "-id"]
+        verbose_name = _("experiment look")
+        verbose_name_plural = _("experiment looks")
+        constraints = [
+            models.UniqueConstraint(fields=["experiment", "day"], name="experiment_look_daily")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.experiment_id}/{self.day}"
+
+
+# --- The message library (issue 7, "templates with storytelling") ------------------------
+
+ANY_CHANNEL = "any"
+
+
+def _no_tags() -> list[str]:
+    return []
+
+
+class MessageTemplate(models.Model):
+    """A reusable message: hook, story and ask (and a subject) per language, in the same
+    JSON shape as `Message.texts`, so filling a campaign message from it is a plain copy.
+
+    Not linked to the campaigns that used it: a campaign keeps its own copy of the texts
+    (editing a template must never change a message already sent); `times_used` counts
+    the campaign messages saved from it.
+    """
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    purpose = models.TextField(_("purpose and notes"), max_length=1000, blank=True)
+    channel = models.CharField(
+        _("channel"),
+        max_length=20,
+        choices=[(ANY_CHANNEL, _("Any channel")), *Message.Channel.choices],
+        default=ANY_CHANNEL,
+    )
+    tags = models.JSONField(_("tags"), default=_no_tags, blank=True)
+    texts = models.JSONField(_("texts"), default=_empty_texts)
+    link = models.CharField(_("link"), max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+    times_used = models.PositiveIntegerField(_("times used"), default=0)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("message template")
+        verbose_name_plural = _("message templates")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("campaigns:library_detail", args=[self.pk])

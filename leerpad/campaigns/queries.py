@@ -6,7 +6,7 @@ What a marketer may see of a segment's members (docs/campaigns.md, "Privacy"):
   start date): the exact count and up to PREVIEW_SIZE names. People who get a nudge need
   no secret kept about their job role, and the marketer must see who a message reaches.
 - learning segments (any skill or behaviour rule, negated or not): the count when it is
-  at least k (`leerpad.privacy.guard.min_group_size`), otherwise "fewer than k", and never
+  at least k (`leerpad.core.guard.min_group_size`), otherwise "fewer than k", and never
   names: "who failed quiz X" or "who has been inactive for 30 days" is a judgement about a
   person that a marketer has no need to read name by name.
 """
@@ -21,7 +21,7 @@ from django.db.models import QuerySet
 from leerpad.accounts.models import Person
 from leerpad.campaigns import rules as segment_rules
 from leerpad.campaigns.models import Segment
-from leerpad.privacy.guard import min_group_size
+from leerpad.core.guard import min_group_size
 
 PREVIEW_SIZE = 20
 

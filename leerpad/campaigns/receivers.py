@@ -31,6 +31,15 @@ def queue_bandits(sender: Any, **_: Any) -> None:
     run_bandits.enqueue()
 
 
+@receiver(periodic, dispatch_uid="campaigns.experiment_looks")
+def queue_looks(sender: Any, **_: Any) -> None:
+    """Sequential experiments store one look a day, the state the next look starts from
+    (`record_looks` does nothing after the day's first run)."""
+    from leerpad.campaigns.looks import record_looks
+
+    record_looks.enqueue()
+
+
 @receiver(home_panels, dispatch_uid="campaigns.home_panels")
 def home(sender: Any, request: HttpRequest, **_: Any) -> list[Panel]:
     from leerpad.campaigns.panels import panels_for

@@ -24,13 +24,15 @@ Unsubscribes (the guardrail) are people of the arm who opted out of a channel in
 their window (`Preference.updated_at` of a preference with an opt-out: an approximation,
 as the preference keeps no history of when each channel was switched off).
 
-Privacy: an arm of fewer than k people (privacy.guard.min_group_size) shows no figures,
+Privacy: an arm of fewer than k people (core.guard.min_group_size) shows no figures,
 and then there is no verdict at all, since a verdict tells about every arm.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -39,10 +41,11 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from leerpad.campaigns import looks
 from leerpad.campaigns.models import HOLDOUT_KEY, Delivery, Experiment, Preference
 from leerpad.campaigns.stats import verdict as stats_verdict
 from leerpad.campaigns.stats.inputs import ArmStats
-from leerpad.privacy.guard import min_group_size
+from leerpad.core.guard import min_group_size
 
 BATCH = 500
 STAGES = (
@@ -91,6 +94,10 @@ class Results:
     no_verdict: str
     srm_flagged: bool
     days_run: int
+    # Did the messages work at all? Everyone messaged against the hold-out group ("": no
+    # hold-out group, or one too small to show).
+    holdout_text: str = ""
+    holdout_verdict: stats_verdict.Verdict | None = None
 
 
 @dataclass
@@ -338,8 +345,15 @@ def _judged(
         ) % {"k": k}
         return Results(arms, k, None, "", "", reason, False, days_run)
     stats = [ArmStats.binomial(a.assigned, a.outcome, name=a.key) for a in compared]
-    judged = stats_verdict.judge(stats, settings_for(experiment, arms, now))
+    engine = settings_for(experiment, arms, now)
+    carried = looks.carried_before(
+        experiment, timezone.localdate(now), [a.key for a in compared[1:]]
+    )
+    if carried is not None:
+        engine = dataclasses.replace(engine, history=carried.history, tau=carried.tau)
+    judged = stats_verdict.judge(stats, engine)
     label = metric_label(experiment.metric)
+    holdout = _against_holdout(experiment, arms, engine)
     return Results(
         arms=arms,
         k=k,
@@ -349,4 +363,99 @@ def _judged(
         no_verdict="",
         srm_flagged=judged.srm.flagged,
         days_run=days_run,
+        holdout_text=describe_holdout(holdout, label) if holdout else "",
+        holdout_verdict=holdout,
+    )
+
+
+def _against_holdout(
+    experiment: Experiment, arms: tuple[ArmResult, ...], engine: stats_verdict.Settings
+) -> stats_verdict.Verdict | None:
+    """Everyone who was messaged (all variants pooled) against the hold-out group.
+
+    The variants answer "which text?"; this answers "is a message better than none?", the
+    question a hold-out group is for. Same mode and minimum counts as the main verdict; the
+    split to check is the hold-out share. In sequential mode no state is carried for this
+    comparison, which keeps it valid under daily looking, only more cautious.
+    """
+    held = next((a for a in arms if a.holdout), None)
+    messaged = [a for a in arms if not a.holdout]
+    if held is None or not held.shown or not all(a.shown for a in messaged):
+        return None
+    pooled_n = sum(a.assigned for a in messaged)
+    pooled_x = sum(a.outcome for a in messaged)
+    share = experiment.holdout_percent
+    if experiment.bandit or not 0 < share < 100:
+        weights: tuple[float, ...] | None = (float(held.assigned), float(pooled_n))
+    else:
+        weights = (float(share), float(100 - share))
+    settings = dataclasses.replace(engine, weights=weights, history=None, tau=None)
+    return stats_verdict.judge(
+        [
+            ArmStats.binomial(held.assigned, held.outcome, name=HOLDOUT_KEY),
+            ArmStats.binomial(pooled_n, pooled_x, name="messaged"),
+        ],
+        settings,
+    )
+
+
+def describe_holdout(verdict: stats_verdict.Verdict, metric: str) -> str:
+    """One sentence: did getting a message change the metric compared with getting none?"""
+    found = verdict.variants[0]
+    values = {
+        "metric": metric,
+        "effect": stats_verdict.format_effect(found.difference, verdict.kind),
+        "low": stats_verdict.format_effect(found.interval.low, verdict.kind)
+        if math.isfinite(found.interval.low)
+        else "-",
+        "high": stats_verdict.format_effect(found.interval.high, verdict.kind)
+        if math.isfinite(found.interval.high)
+        else "-",
+        "outcomes": int(found.outcomes),
+        "needed": found.outcomes_needed,
+    }
+    status = found.status
+    if status is stats_verdict.Status.SAMPLE_RATIO_MISMATCH:
+        return gettext(
+            "Message or none: no verdict, the hold-out group is not the planned share of "
+            "people; check the assignment first."
+        )
+    if status is stats_verdict.Status.NOT_ENOUGH_DATA:
+        return (
+            gettext(
+                "Message or none: not enough results yet to judge (%(outcomes)s of the "
+                "%(needed)s needed per group)."
+            )
+            % values
+        )
+    if status is stats_verdict.Status.KEEP_COLLECTING:
+        return (
+            gettext(
+                "Message or none: people who got a message so far show %(effect)s %(metric)s "
+                "against the hold-out group; too early to call."
+            )
+            % values
+        )
+    if status is stats_verdict.Status.BETTER:
+        return (
+            gettext(
+                "The messages work: people who got one show %(effect)s %(metric)s against "
+                "the hold-out group (interval %(low)s to %(high)s)."
+            )
+            % values
+        )
+    if status is stats_verdict.Status.WORSE:
+        return (
+            gettext(
+                "The messages backfire: people who got one show %(effect)s %(metric)s "
+                "against the hold-out group (interval %(low)s to %(high)s)."
+            )
+            % values
+        )
+    return (
+        gettext(
+            "Message or none: no difference worth acting on, %(effect)s %(metric)s against "
+            "the hold-out group (interval %(low)s to %(high)s)."
+        )
+        % values
     )

@@ -1,6 +1,13 @@
 from django.urls import URLPattern, path
 
-from leerpad.campaigns import views, views_campaigns, views_experiments, views_people
+from leerpad.campaigns import (
+    views,
+    views_campaigns,
+    views_experiments,
+    views_library,
+    views_people,
+    views_reports,
+)
 
 app_name = "campaigns"
 
@@ -47,4 +54,23 @@ urlpatterns: list[URLPattern] = [
     path("notifications/", views_people.notifications, name="notifications"),
     path("notifications/read/", views_people.notification_read, name="notifications_read"),
     path("notifications/<int:pk>/read/", views_people.notification_read, name="notification_read"),
+    # The message library (marketers)
+    path("library/", views_library.library_list, name="library"),
+    path("library/new/", views_library.library_new, name="library_new"),
+    path("library/starters/", views_library.library_starters, name="library_starters"),
+    path("library/preview/", views_library.library_preview, name="library_preview"),
+    path(
+        "library/from-message/<int:message_pk>/",
+        views_library.library_from_message,
+        name="library_from_message",
+    ),
+    path("library/picker/<str:channel>/", views_library.library_picker, name="library_picker"),
+    path("library/fill/<str:channel>/", views_library.library_fill, name="library_fill"),
+    path("library/<int:pk>/", views_library.library_detail, name="library_detail"),
+    path("library/<int:pk>/edit/", views_library.library_edit, name="library_edit"),
+    path("library/<int:pk>/duplicate/", views_library.library_duplicate, name="library_duplicate"),
+    path("library/<int:pk>/delete/", views_library.library_delete, name="library_delete"),
+    # Reports (marketers)
+    path("reports/", views_reports.reports, name="reports"),
+    path("<int:pk>/funnel/", views_reports.campaign_funnel_view, name="campaign_funnel"),
 ]

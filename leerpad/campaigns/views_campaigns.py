@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from leerpad.accounts.models import Person
-from leerpad.campaigns import personalise, planning, services
+from leerpad.campaigns import library, personalise, planning, services
 from leerpad.campaigns.forms_campaigns import CampaignForm, MessageForm
 from leerpad.campaigns.models import LANGUAGES, Campaign, Delivery, Message
 from leerpad.campaigns.personalise import Rendered
@@ -79,6 +79,8 @@ def _editor(request: HttpRequest, campaign: Campaign | None) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     form = CampaignForm(data, instance=campaign)
     message_forms = _message_forms(campaign, data)
+    # Messages filled from the message library: counted as uses once the campaign saves.
+    picks = library.carry_picks([(c, mf) for c, _l, mf in message_forms], data)
     problems: list[str] = []
     if data is not None:
         valid = form.is_valid() and all(mf.is_valid() for _c, _l, mf in message_forms)
@@ -102,6 +104,7 @@ def _editor(request: HttpRequest, campaign: Campaign | None) -> HttpResponse:
                             raise services.CampaignError(
                                 [f"{label}: {m}" for m in exc.messages]
                             ) from exc
+                        library.record_use(picks.get(channel))
             except services.CampaignError as exc:
                 problems = exc.messages
             else:

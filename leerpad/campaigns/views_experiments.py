@@ -154,6 +154,7 @@ def experiment_results(request: HttpRequest, pk: int) -> HttpResponse:
         [(arm.name, values) for arm, values in rows],
     )
     runs = list(experiment.bandit_runs.all()[:14])
+    looks = list(experiment.looks.all()[:14])
     context = {
         "campaign": campaign,
         "experiment": experiment,
@@ -162,6 +163,7 @@ def experiment_results(request: HttpRequest, pk: int) -> HttpResponse:
         "rows": rows,
         "chart": chart,
         "runs": runs,
+        "looks": looks,
         "metric": arm_results.metric_label(experiment.metric),
     }
     return render(request, "campaigns/experiment_results.html", context)

@@ -12,6 +12,9 @@ from leerpad.core.logging import get_logger
 log = get_logger("leerpad.request")
 
 
+ANONYMOUS_POSTS = "/workspace/voice/"
+
+
 class RequestLogMiddleware:
     """One structured log line per request, and a request id on every line in between.
 
@@ -29,13 +32,18 @@ class RequestLogMiddleware:
         started = time.perf_counter()
         response = self.get_response(request)
         user = getattr(request, "user", None)
+        # Safe voice promises that nothing ties a question or an answer to its author; a log
+        # line "person X posted to /workspace/voice/ at 10:01" would, so those carry no user.
+        anonymous = request.method == "POST" and request.path.startswith(ANONYMOUS_POSTS)
         log.info(
             "request",
             method=request.method,
             path=request.path,
             status=response.status_code,
             duration_ms=round((time.perf_counter() - started) * 1000, 1),
-            user_id=user.pk if user is not None and user.is_authenticated else None,
+            user_id=(
+                user.pk if user is not None and user.is_authenticated and not anonymous else None
+            ),
         )
         response["X-Request-ID"] = request_id
         structlog.contextvars.clear_contextvars()

@@ -82,8 +82,7 @@ SECTIONS: tuple[Section, ...] = (
         _("Workspace"),
         _("Intake and focus, stakeholders, SWOT, safe voice, sparks from the field."),
         Capability.USE_WORKSPACE,
-        *_coming("workspace"),
-        coming=True,
+        "workspace",
     ),
     Section(
         "records",
@@ -129,6 +128,14 @@ def active_section(request: HttpRequest) -> str:
         return "catalogue"
     if match.app_name == "campaigns":
         return "campaigns"
+    if match.view_name == "workspace" or match.app_name in {
+        "intake",
+        "initiatives",
+        "voice",
+        "sparks",
+        "assets",
+    }:
+        return "workspace"
     if match.view_name == "core:home":
         return "learn"
     return match.app_name or ""

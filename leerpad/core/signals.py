@@ -14,3 +14,8 @@ home_panels = Signal()
 # few minutes, with `now`. Receivers queue their periodic work as tasks (reminders, ...)
 # and return at once; the work must be idempotent, since a run can repeat after a restart.
 periodic = Signal()
+
+# Sent by the workspace hub (/workspace/) for the signed-in person (`request`); each
+# receiver returns a list of `leerpad.core.panels.Panel`: the tiles of the LD&M team's
+# workspace (intake, initiatives, voice, sparks, assets), each with its own counts.
+workspace_tiles = Signal()

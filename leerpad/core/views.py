@@ -7,10 +7,11 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from leerpad.core.access import can
+from leerpad.core.access import Capability, can, require
 from leerpad.core.logging import get_logger
 from leerpad.core.navigation import section_by_slug, sections_for
-from leerpad.core.panels import panels_for
+from leerpad.core.panels import collect, panels_for
+from leerpad.core.signals import workspace_tiles
 
 log = get_logger(__name__)
 
@@ -20,6 +21,14 @@ def home(request: HttpRequest) -> HttpResponse:
     """The Learn home: where a person starts, with the sections their roles open."""
     sections = [s for s in sections_for(request) if s.slug != "learn"]
     return render(request, "core/home.html", {"sections": sections, "panels": panels_for(request)})
+
+
+@require(Capability.USE_WORKSPACE)
+def workspace(request: HttpRequest) -> HttpResponse:
+    """The LD&M team's workspace: one tile per part (intake, initiatives, voice, sparks,
+    assets), each contributed by its app so core does not import them."""
+    tiles = collect(workspace_tiles.send(sender=None, request=request))
+    return render(request, "core/workspace.html", {"tiles": tiles})
 
 
 @login_required

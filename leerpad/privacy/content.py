@@ -142,7 +142,6 @@ def purposes(k: int, retention_months: int | None, action: str = "anonymise") ->
             _("To know which invitations to learn work."),
             groups,
             kept,
-            coming=True,
         ),
         Purpose(
             "safe_voice",
@@ -154,8 +153,52 @@ def purposes(k: int, retention_months: int | None, action: str = "anonymise") ->
                 "database. Results are shown for groups of at least %(k)s people."
             )
             % {"k": k},
-            _("Until the question is closed and its results are reported."),
-            coming=True,
+            _(
+                "Questions stay in their space until a facilitator removes them; pulse "
+                "answers stay with their pulse. Neither ever says who wrote it."
+            ),
             admins=False,
+        ),
+        Purpose(
+            "requests",
+            _("Requests to the LD&M team"),
+            _("The requests you send the LD&M team, their status and the decision."),
+            _("So the team can weigh every request fairly and tell you what it decided."),
+            _("You, and the LD&M team and coaches in their workspace."),
+            _(
+                "As long as the request is useful to the team. If your data is erased, the "
+                "request stays without your name."
+            ),
+        ),
+        Purpose(
+            "sparks",
+            _("Sparks from the field"),
+            _(
+                "The ideas, stories, questions, photos and videos you send, with your name "
+                "and location; photos are stored without their location data."
+            ),
+            _("So learning and marketing start from what happens on the floor."),
+            _(
+                "You and the LD&M team. Your name is shown with what it became only if you "
+                "agreed to be named."
+            ),
+            _(
+                "As long as it is useful. If your data is erased, sparks nothing came of are "
+                "deleted; the others stay without your name, photo or video."
+            ),
+        ),
+        Purpose(
+            "assets",
+            _("Consent for photos and videos"),
+            _(
+                "When you appear in a video or photo the company uses: what you agreed to "
+                "and until when, or that you withdrew."
+            ),
+            _("To use a picture of you only as long as and for what you agreed to."),
+            _("The LD&M team in the asset library."),
+            _(
+                "As long as the photo or video exists, as proof of your consent; withdrawing "
+                "stops its use at once."
+            ),
         ),
     ]

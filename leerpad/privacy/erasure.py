@@ -56,6 +56,12 @@ SECTION_LABELS = {
     "quiz_attempts": _("Quizzes"),
     "skills": _("Skills"),
     "not_for_me": _("Recommendations"),
+    "campaigns": _("Campaigns"),
+    "intake": _("Requests to the LD&M team"),
+    "initiatives": _("Initiatives"),
+    "voice": _("Safe voice"),
+    "sparks": _("Sparks from the field"),
+    "assets": _("Asset library"),
 }
 COUNT_LABELS = {
     "statements": _("statements by them (deleted)"),
@@ -75,6 +81,42 @@ COUNT_LABELS = {
     "conversations": _("conversation requests, asked or received"),
     "opportunity_answers": _("answers to opportunities"),
     "dismissals": _("“not for me” choices"),
+    # campaigns
+    "messages": _("campaign messages planned or sent to them"),
+    "notifications": _("notifications in Leerpad"),
+    "preferences": _("message preferences"),
+    # intake: the business need stays, the person is unlinked
+    "requests_unlinked": _("requests they made (kept without their name)"),
+    "sponsorships_unlinked": _("requests they sponsored (kept without their name)"),
+    "scores_unlinked": _("scores they gave (kept without their name)"),
+    "decisions_and_steps_unlinked": _(
+        "decisions and steps they recorded (kept without their name)"
+    ),
+    "projects_unlinked": _("projects they owned (kept without an owner)"),
+    "weights_unlinked": _("scoring weights they set (kept without their name)"),
+    # initiatives
+    "stakeholder_rows": _("stakeholder entries about them (renamed “(erased)”)"),
+    "consultations_written": _("consultation notes they wrote (author removed)"),
+    "swot_cards_written": _("SWOT cards they wrote (author removed)"),
+    "pros_cons_written": _("pros and cons they wrote (author removed)"),
+    "votes": _("SWOT votes"),
+    "team_memberships": _("places in initiative teams"),
+    # voice: questions and answers hold nothing about anyone
+    "facilitator_assignments": _("facilitator assignments"),
+    "audience_lists": _("places on voice audience lists"),
+    "spaces_created": _("voice spaces they created (kept without their name)"),
+    # sparks
+    "sparks": _("sparks that nothing came of, with their photos and videos (deleted)"),
+    "sparks_made_anonymous": _(
+        "sparks that became content (kept without sender, credit, photo or video)"
+    ),
+    "spark_comments": _("team comments on sparks (author removed)"),
+    "field_visits": _("field visits joined (removed from the team)"),
+    # assets: consent records stay as legal proof
+    "consent_records_anonymised": _("consent records naming them (kept, name replaced)"),
+    "assets_not_usable": _("assets whose consent can no longer be verified (marked not usable)"),
+    "assets_without_owner": _("assets they owned (kept without an owner)"),
+    "links_removed": _("uploads, consents and uses they recorded (name removed)"),
 }
 
 

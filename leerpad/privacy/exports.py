@@ -36,8 +36,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from leerpad.accounts.models import Person
+from leerpad.core.guard import min_group_size
 from leerpad.core.logging import get_logger
-from leerpad.privacy.guard import min_group_size
 from leerpad.privacy.models import ExportRecord
 
 log = get_logger(__name__)

@@ -13,10 +13,10 @@ from django.views.decorators.http import require_GET
 
 from leerpad.accounts.models import Person
 from leerpad.core.access import Capability, require
+from leerpad.core.guard import min_group_size
 from leerpad.privacy import content, queries
 from leerpad.privacy.export import export_person
 from leerpad.privacy.forms import AccessFilterForm
-from leerpad.privacy.guard import min_group_size
 from leerpad.privacy.models import REASON_MIN_LENGTH, RetentionPolicy
 
 RECORDS_PER_PAGE = 25

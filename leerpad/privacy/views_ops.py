@@ -18,10 +18,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from leerpad.accounts.models import Person
 from leerpad.analytics.pages import PAGES
 from leerpad.core.access import Capability, can, require
+from leerpad.core.guard import min_group_size
 from leerpad.privacy import consent, erasure, exports, retention
 from leerpad.privacy.access import gate
 from leerpad.privacy.forms import ErasureForm, ExportForm, PersonSearchForm, RetentionForm
-from leerpad.privacy.guard import min_group_size
 from leerpad.privacy.models import ErasureRecord, ExportRecord, RetentionPolicy
 
 PER_PAGE = 25

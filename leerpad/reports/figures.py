@@ -16,7 +16,7 @@ Sources:
 Months are cut in UTC, like the analytics store's weeks and months, so the figures from the
 store and from the database describe the same days.
 
-Privacy (leerpad.privacy.guard): a count of people is shown only when it is at least k; a
+Privacy (leerpad.core.guard): a count of people is shown only when it is at least k; a
 part of a group ("new" among active, "enrolled" among campaign visitors) only when the part
 and the rest both pass (`guard_subgroup`); breakdowns (paths, skills, items, campaigns)
 through `suppress`, so small rows merge into "other" or disappear. A withheld figure is
@@ -36,7 +36,7 @@ from django.db.models import Count, Max
 from leerpad.analytics import query
 from leerpad.analytics.filters import Scope
 from leerpad.analytics.questions import adoption
-from leerpad.privacy.guard import Cell, guard_subgroup, min_group_size, suppress
+from leerpad.core.guard import Cell, guard_subgroup, min_group_size, suppress
 
 CAMPAIGN_WINDOW_DAYS = 14
 TOP = 5

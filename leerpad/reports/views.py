@@ -191,7 +191,7 @@ def _preview(form: TemplateForm, language: str, month: dt.date) -> dict[str, obj
 
     Why the last closed month rather than the month under way: figures that change from
     day to day let someone compare two previews and single out who joined in between
-    (see privacy.guard, "repeated queries over time"); a month that is over stays put.
+    (see core.guard, "repeated queries over time"); a month that is over stays put.
     """
     from django.utils import translation
 

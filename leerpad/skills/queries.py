@@ -10,7 +10,7 @@ data where possible, so they can be tested without pages:
   `LEERPAD_MIN_GROUP_SIZE` people, and a per-skill count only when the people it compares
   are that many. A group must also not differ from any view with fewer filters (down to
   the whole organisation) by fewer than that many people, or subtracting one view from
-  the other would show the answers of a handful of people (`privacy.guard`).
+  the other would show the answers of a handful of people (`core.guard`).
 - Colleagues appear only when they opted in twice: a visible sharing profile, and
   "willing to share" on that skill.
 
@@ -33,7 +33,7 @@ from django.utils.translation import get_language
 
 from leerpad.accounts.models import JobRole, Location, Person, Team
 from leerpad.core.access import Capability, can
-from leerpad.privacy.guard import guard_subgroup, min_group_size
+from leerpad.core.guard import guard_subgroup, min_group_size
 from leerpad.skills.models import (
     ConversationRequest,
     EscoImport,

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from leerpad.core.access import Capability, require
-from leerpad.privacy.guard import min_group_size
+from leerpad.core.guard import min_group_size
 from leerpad.skills import queries, services
 from leerpad.skills.forms import AddClaimForm, AnswerForm, ClaimForm, GroupForm, SharingForm
 from leerpad.skills.models import Level, Skill

@@ -12,7 +12,7 @@ or job role, within the shared analytics scope (period, location, team, job role
   "active" means active in the path). "New" still looks at the whole store.
 
 Privacy (the query layer's job, never the caller's): each week's breakdown goes through
-`leerpad.privacy.guard.suppress` with the week's total, with k =
+`leerpad.core.guard.suppress` with the week's total, with k =
 settings.LEERPAD_MIN_GROUP_SIZE: a group of fewer than k people is not its own row; small
 groups merge into one "other" row when they reach k together, and when what is hidden would
 be smaller than k the next-smallest groups are hidden too (so "week total minus the shown
@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from leerpad.analytics import query
 from leerpad.analytics.filters import Scope
-from leerpad.privacy.guard import Cell, min_group_size, suppress
+from leerpad.core.guard import Cell, min_group_size, suppress
 
 GROUPS = {"location": "location_id", "team": "team_id", "job_role": "job_role_id"}
 

@@ -17,7 +17,7 @@ what they opened by each channel (search, home, path, recommendation, campaign, 
   the page must not show such a sum. `arrivals` is the number of those first views.
 
 Privacy (the query layer's job): each week's channels, and the period's, go through
-`leerpad.privacy.guard.suppress` with `total=None`, as the guard says overlapping
+`leerpad.core.guard.suppress` with `total=None`, as the guard says overlapping
 breakdowns must: a channel with fewer than k people is withheld (`people` and `arrivals`
 None, the same as a channel nobody used, so the page cannot tell "1 to k-1" from "none").
 The guard's "other" row is not shown either: its head count is a sum over channels that
@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from leerpad.analytics import query
 from leerpad.analytics.filters import Scope
 from leerpad.core.extensions import ARRIVALS
-from leerpad.privacy.guard import Cell, suppress
+from leerpad.core.guard import Cell, suppress
 
 # Bound parameters, one per known channel: an outside tool's value never becomes SQL.
 _CHANNEL_PARAMS = {f"channel_{i}": channel for i, channel in enumerate(ARRIVALS)}

@@ -22,7 +22,7 @@ Over a scope (period and people filters, `analytics.filters.Scope`):
 
 Privacy: a number of people is shown for an item only when it is at least k and differs
 from the same item's number in each wider view (fewer filters, down to everyone) by 0 or
-at least k (`privacy.guard.guard_subgroup`, as for the page's filters); otherwise the item
+at least k (`core.guard.guard_subgroup`, as for the page's filters); otherwise the item
 shows "fewer than k" (its number is 1..k-1) or is left out of the rankings ("withheld":
 enough people, but too close to a wider view). Unused items (0 people) are about nobody
 and are always listed. Rankings never place a withheld number between shown ones.
@@ -42,8 +42,8 @@ from leerpad.analytics import query
 from leerpad.analytics.filters import PEOPLE_COLUMNS, Scope
 from leerpad.catalog.models import ContentItem, Kind, Package, Status
 from leerpad.catalog.tracking import LAUNCHED, PLAYED, VIEWED, activity_id
+from leerpad.core.guard import guard_subgroup, min_group_size
 from leerpad.paths.tracking import ATTENDED, COMPLETED, FAILED, MASTERED, PASSED
-from leerpad.privacy.guard import guard_subgroup, min_group_size
 
 STARTED_VERBS = (VIEWED, LAUNCHED, PLAYED)
 FINISHED_VERBS = (COMPLETED, PASSED, MASTERED, ATTENDED)

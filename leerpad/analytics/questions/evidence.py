@@ -39,9 +39,9 @@ from leerpad.analytics.questions.routes import (
     step_infos,
     step_map,
 )
+from leerpad.core.guard import min_group_size
 from leerpad.paths import tracking
 from leerpad.paths.models import PathVersion, Step
-from leerpad.privacy.guard import min_group_size
 from leerpad.quizzes.tracking import quiz_iri
 
 # Under 20 people per group, a difference of even 20 percentage points is often chance, and

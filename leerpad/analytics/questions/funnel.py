@@ -36,7 +36,7 @@ Per step, in designed order (index 0 = the first step):
 Privacy (here, not in the caller): a version with fewer than k enrolled learners shows no
 figures; a step figure is the people of one part of a group (completed out of reached, left
 out of reached...). It is shown only when the part has at least k people and the rest of
-the group is empty or at least k too (`privacy.guard.suppress` over the two parts), so that
+the group is empty or at least k too (`core.guard.suppress` over the two parts), so that
 "reached minus completed" never describes fewer than k people; a median needs k timed
 completions. Withheld figures are None, never zero.
 """
@@ -53,10 +53,10 @@ from django.utils import timezone
 
 from leerpad.analytics import query
 from leerpad.analytics.filters import Scope
+from leerpad.core.guard import Cell, min_group_size, suppress
 from leerpad.paths import tracking
 from leerpad.paths.completions import step_iris
 from leerpad.paths.models import Path, PathVersion, Step
-from leerpad.privacy.guard import Cell, min_group_size, suppress
 
 INACTIVE_DAYS = 30
 STALL_DAYS = 14
@@ -298,7 +298,7 @@ class PathTotal:
 def part(people: int, group: int, k: int | None = None) -> int | None:
     """`people` out of `group`, when showing it says nothing about fewer than k people.
 
-    The group is split in two (the part, the rest) and given to `privacy.guard.suppress`
+    The group is split in two (the part, the rest) and given to `core.guard.suppress`
     with the group as total: it shows the part only when neither side is a small group
     (an empty rest is about nobody). A part of zero is shown when the group itself may be.
     """

@@ -20,7 +20,7 @@ completers and the others are at least k (a rate of 0 % or 100 %, or a small par
 something about each of a few people: the same rule as adoption's new/returning split).
 The time-to-complete figures only from k completers of the paths whose split is shown
 (`time_to_complete(paths=...)`), its histogram through
-`privacy.guard.suppress` (small bins merge or hide). Quizzes and liked items only with
+`core.guard.suppress` (small bins merge or hide). Quizzes and liked items only with
 at least k people.
 """
 
@@ -33,8 +33,8 @@ from typing import Any
 from leerpad.analytics.filters import Scope
 from leerpad.analytics.questions.routes import run
 from leerpad.catalog import tracking as catalog_tracking
+from leerpad.core.guard import Cell, min_group_size, suppress
 from leerpad.paths import tracking
-from leerpad.privacy.guard import Cell, min_group_size, suppress
 from leerpad.quizzes import tracking as quiz_tracking
 
 # Days; fixed bins so two periods or two paths can be compared bar by bar: a week, two

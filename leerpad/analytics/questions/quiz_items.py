@@ -29,7 +29,7 @@ from typing import Any
 
 from leerpad.analytics.filters import Scope
 from leerpad.analytics.questions.routes import run
-from leerpad.privacy.guard import min_group_size
+from leerpad.core.guard import min_group_size
 from leerpad.quizzes import tracking as quiz_tracking
 
 # Above 90 % right, a question no longer separates anyone and mostly costs learners time;

@@ -25,7 +25,7 @@ Privacy: nothing when fewer than k learners; an edge about fewer than k people i
 returned on its own, and all such edges together are "other routes", with the number of
 distinct people in them only when that reaches k. Every learner has exactly one edge out
 of the start and one into an end, so those two sets of edges each add up to the learner
-count the page shows: `privacy.guard.suppress` hides more of them where "learners minus
+count the page shows: `core.guard.suppress` hides more of them where "learners minus
 the drawn edges" would describe fewer than k people. Skip counts under k are withheld.
 
 Main routes: `min_share` asks to draw only the edges taken by at least that share of the
@@ -50,11 +50,11 @@ from typing import Any
 
 from leerpad.analytics import query
 from leerpad.analytics.filters import Scope
+from leerpad.core.guard import Cell, min_group_size, suppress
 from leerpad.paths import tracking
 from leerpad.paths.completions import step_iris
 from leerpad.paths.models import Path, PathVersion, Step
 from leerpad.paths.queries import steps_of
-from leerpad.privacy.guard import Cell, min_group_size, suppress
 
 # Node numbers beside the step indexes (0, 1, ...): where a route starts and ends.
 START, COMPLETED, LEFT, GOING = -1, -2, -3, -4
@@ -351,7 +351,7 @@ def _hidden(edges: Sequence[Edge], learners: int, k: int) -> set[tuple[int, int]
     """The edges not drawn: those under k people, and, among the edges that start routes
     and those that end them, more where needed so that "learners minus the drawn ones"
     never describes fewer than k people (each learner has exactly one start and one end
-    edge, so each of the two sets partitions the learners: `privacy.guard.suppress`)."""
+    edge, so each of the two sets partitions the learners: `core.guard.suppress`)."""
     hidden = {(e.source, e.target) for e in edges if e.people < k}
     for group in (
         [e for e in edges if e.source == START],

@@ -22,7 +22,7 @@ A query is a gap when at least half of the people who searched it were left unan
 Privacy: a query's text is shown only when at least k different people searched it in the
 view (a query typed by one person can be personal: a name, an illness), and only when it
 differs from each wider view (fewer filters, down to everyone) by 0 or at least k people,
-as `privacy.guard.guard_subgroup` decides for every people figure. The language shown is
+as `core.guard.guard_subgroup` decides for every people figure. The language shown is
 the one at least k of its searchers use (their statement's language, else their Leerpad
 language); with no such language it is left empty ("mixed").
 """
@@ -37,7 +37,7 @@ from typing import Any
 
 from leerpad.analytics import query
 from leerpad.analytics.filters import PEOPLE_COLUMNS, Scope
-from leerpad.privacy.guard import guard_subgroup, min_group_size
+from leerpad.core.guard import guard_subgroup, min_group_size
 from leerpad.search.tracking import VERB_SEARCHED, VERB_SELECTED
 
 GAP_SHARE = 0.5  # a gap: at least this share of the query's searchers chose nothing

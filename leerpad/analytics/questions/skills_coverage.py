@@ -19,7 +19,7 @@ state with dates, not a stream of events; they are small (a row per person and s
 live in the row store, where the skills pages read them too. Copying them into the events
 store would add a second truth that could drift; reading them here is one indexed query.
 
-Privacy, as for every figure about people (`privacy.guard`):
+Privacy, as for every figure about people (`core.guard`):
 - the view (role, location, team filters) must have at least k people and differ from every
   wider view (fewer filters, down to everyone) by 0 or at least k (`guard_subgroup`);
 - a breakdown by location or team goes through `suppress` with the role's total: groups of
@@ -43,7 +43,7 @@ from typing import Literal
 from django.utils import timezone
 
 from leerpad.accounts.models import JobRole, Location, Person, Team
-from leerpad.privacy.guard import Cell, Decision, guard_subgroup, min_group_size, suppress
+from leerpad.core.guard import Cell, Decision, guard_subgroup, min_group_size, suppress
 from leerpad.skills.models import RoleSkill, Skill, SkillClaim, SkillEvidence
 from leerpad.skills.queries import level_for
 

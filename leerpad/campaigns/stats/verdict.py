@@ -93,6 +93,10 @@ class Settings:
     prior: GaussianPrior | None = None
     # Sequential mode: each variant's state after the previous look (None: first look).
     history: tuple[SequentialState | None, ...] | None = None
+    # Sequential mode: the mixture's tau fixed at the first look. Without a plan tau follows
+    # the control's rate, which moves; carrying the first one keeps one mixture over all
+    # looks, which is what the always-valid guarantee assumes.
+    tau: float | None = None
 
     def __post_init__(self) -> None:
         if not 0 < self.alpha < 1:
@@ -105,6 +109,8 @@ class Settings:
             raise ValueError("the minimum detectable effect must be positive")
         if self.planned_n_per_arm is not None and self.planned_n_per_arm < 2:
             raise ValueError("the planned size must be at least 2 people per arm")
+        if self.tau is not None and not self.tau > 0:
+            raise ValueError("the mixture's tau must be positive")
 
 
 @dataclass(frozen=True)
@@ -148,6 +154,8 @@ class Verdict:
 
 
 def _tau(settings: Settings, control: ArmStats) -> float | None:
+    if settings.tau is not None:
+        return settings.tau
     if settings.mde is not None:
         return tau_for_mde(settings.mde)
     level = abs(control.average)

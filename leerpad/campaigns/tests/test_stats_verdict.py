@@ -10,6 +10,7 @@ from leerpad.campaigns.stats.frequentist import Correction
 from leerpad.campaigns.stats.inputs import ArmStats, StatsInputError
 from leerpad.campaigns.stats.sequential import half_width
 from leerpad.campaigns.stats.verdict import (
+    FALLBACK_TAU_RELATIVE,
     Mode,
     Question,
     Settings,
@@ -199,3 +200,14 @@ def test_invalid_settings_and_inputs() -> None:
         Settings(daily_per_arm=0)
     with pytest.raises(ValueError, match="detectable"):
         Settings(mde=-0.01)
+
+
+def test_a_carried_tau_replaces_the_one_from_the_control() -> None:
+    arms = [ArmStats.binomial(400, 40, name="A"), ArmStats.binomial(400, 60, name="B")]
+    own = judge(arms, Settings())
+    carried = judge(arms, Settings(tau=0.5))
+    assert own.tau == pytest.approx(FALLBACK_TAU_RELATIVE * 0.1)
+    assert carried.tau == 0.5
+    assert carried.variants[0].p_value != own.variants[0].p_value
+    with pytest.raises(ValueError, match="tau"):
+        Settings(tau=0.0)

@@ -89,19 +89,21 @@ def test_navigation_follows_the_role(
     assert shown == expected
 
 
-@pytest.mark.parametrize(
-    ("slug", "allowed", "denied"),
-    [("workspace", "cas", "lena")],
-)
-def test_coming_sections_are_guarded(
-    slug: str, allowed: str, denied: str, request: pytest.FixtureRequest, client: Client
+def test_the_workspace_is_for_the_ldm_team_and_coaches(
+    client: Client, cas: Person, lena: Person
 ) -> None:
-    client.force_login(request.getfixturevalue(allowed))
-    assert client.get(f"/sections/{slug}/").status_code == 200
-    client.force_login(request.getfixturevalue(denied))
-    response = client.get(f"/sections/{slug}/")
+    client.force_login(cas)
+    assert client.get("/workspace/").status_code == 200
+    client.force_login(lena)
+    response = client.get("/workspace/")
     assert response.status_code == 403
     assert "not open to you" in response.content.decode()
+
+
+def test_a_section_that_has_landed_has_no_coming_page(
+    cas: Person, client_for: Callable[..., Client]
+) -> None:
+    assert client_for(cas).get("/sections/workspace/").status_code == 404
 
 
 def test_unknown_section_is_a_friendly_404(lena: Person, client_for: Callable[..., Client]) -> None:

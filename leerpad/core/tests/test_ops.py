@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import structlog
 from django.conf import settings as django_settings
 from django.core.management import CommandError, call_command
 from django.db import OperationalError, connections
@@ -25,6 +26,7 @@ from django.db import connections as db_connections
 from django.test import Client
 from pytest_django.fixtures import Settings as SettingsWrapper
 
+from leerpad.accounts.models import Person
 from leerpad.core import backups
 from leerpad.core.management.commands import restore as restore_command
 from leerpad.core.management.commands import serve
@@ -481,3 +483,17 @@ def test_check_deploy_passes_in_production_mode(tmp_path: Path) -> None:
     )
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
+
+
+def test_posts_to_safe_voice_are_logged_without_the_person(client: Client, lena: Person) -> None:
+    client.force_login(lena)
+    with structlog.testing.capture_logs() as logs:
+        client.post("/workspace/voice/nope/", {"text": "x"})
+        client.get("/workspace/voice/")
+        client.post("/accounts/language/", {"language": "nl"})
+    lines = [line for line in logs if line["event"] == "request"]
+    assert [(line["method"], line["user_id"]) for line in lines] == [
+        ("POST", None),
+        ("GET", lena.pk),
+        ("POST", lena.pk),
+    ]

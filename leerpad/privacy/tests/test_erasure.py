@@ -327,3 +327,12 @@ def test_admins_cannot_erase_themselves_on_the_page(
 
 def test_the_admin_role_fixture_is_an_admin(ada: Person) -> None:
     assert Role.ADMIN in roles_of(ada)
+
+
+def test_every_section_and_count_of_the_preview_has_a_readable_label(lena: Person) -> None:
+    """An app that adds an erasure receiver must say in words what it erases: the admin
+    confirms from this list, and the record keeps it."""
+    counts = erasure.preview(lena)
+    assert set(counts) <= set(erasure.SECTION_LABELS)
+    keys = {key for section in counts.values() for key in section}
+    assert keys <= set(erasure.COUNT_LABELS), keys - set(erasure.COUNT_LABELS)

@@ -34,7 +34,7 @@ def test_anonymous_visitors_can_read_it_in_every_language(
     assert f'<html lang="{language}"' in html
     assert shown_k(html) == "7"
     # Eight purposes, each in the table and as a section.
-    assert html.count('id="purpose-') == 8
+    assert html.count('id="purpose-') == 11
     assert 'href="/privacy/my-data/access/"' not in html
 
 
@@ -94,7 +94,8 @@ def test_the_page_is_read_only(client: Client, db: None) -> None:
 
 def test_admin_access_is_explained_per_purpose_except_safe_voice(client: Client, db: None) -> None:
     html = client.get(reverse("privacy:about")).content.decode()
-    section = html[html.find('id="purpose-safe_voice"') :]
+    start = html.find('id="purpose-safe_voice"')
+    section = html[start : html.find('id="purpose-', start + 1)]
     assert "Admins only with a reason you can read." not in section
-    # Seven purposes, each in the table and in its section.
-    assert html.count("Admins only with a reason you can read.") == 14
+    # Ten purposes, each in the table and in its section.
+    assert html.count("Admins only with a reason you can read.") == 20

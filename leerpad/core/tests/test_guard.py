@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from leerpad.privacy.guard import Cell, Shown, guard_subgroup, min_group_size, suppress
+from leerpad.core.guard import Cell, Shown, guard_subgroup, min_group_size, suppress
 
 
 def cells(**people: int) -> dict[str, Cell[int]]:

@@ -1,0 +1,268 @@
+"""Writes for the asset library. Each function is one transaction; uploads are checked
+here too (`files.check_upload`), so nothing is stored for a file the library refuses."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from leerpad.accounts.models import Person
+from leerpad.assets import files, queries
+from leerpad.assets.models import Asset, AssetUse, AssetVersion, Consent, Tag, Use
+from leerpad.assets.rules import allows
+from leerpad.core.logging import get_logger
+
+log = get_logger(__name__)
+
+MAX_TAGS = 12
+TAG_PATTERN = re.compile(r"^[\w][\w &+-]{0,39}$")
+
+
+class UseError(ValueError):
+    """A place cannot use the asset; the message says why (shown to the person)."""
+
+
+@dataclass(frozen=True)
+class AssetData:
+    title: str
+    description: str
+    kind: str
+    owner: Person | None
+    tags: list[str]
+    source: str
+    licence: str
+    allowed_uses: list[str]
+    rights_valid_until: dt.date | None
+
+
+def parse_tags(text: str) -> list[str]:
+    """Tags from "safety, garden centre, Gent": trimmed, lower case, each once.
+
+    Raises ValidationError naming a tag that is too long or has odd characters.
+    """
+    tags: list[str] = []
+    for raw in text.split(","):
+        tag = " ".join(raw.split()).lower()
+        if not tag:
+            continue
+        if not TAG_PATTERN.match(tag):
+            raise ValidationError(
+                _("“%(tag)s” is not a tag: up to 40 letters, digits, spaces or - + &.")
+                % {"tag": tag[:60]}
+            )
+        if tag not in tags:
+            tags.append(tag)
+    if len(tags) > MAX_TAGS:
+        raise ValidationError(_("At most %(count)s tags.") % {"count": MAX_TAGS})
+    return tags
+
+
+def _set_tags(asset: Asset, names: list[str]) -> None:
+    tags = [Tag.objects.get_or_create(name=name)[0] for name in names]
+    asset.tags.set(tags)
+
+
+def _clean_uses(uses: list[str]) -> list[str]:
+    return [u for u in Use.values if u in set(uses)]
+
+
+def _store_version(
+    asset: Asset, upload: UploadedFile, note: str, by: Person | None
+) -> AssetVersion:
+    checked = files.check_upload(upload, asset.kind)
+    number = (asset.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    version = AssetVersion(
+        asset=asset,
+        number=number,
+        original_name=(upload.name or "file")[-255:],
+        size=checked.size,
+        content_type=checked.content_type,
+        width=checked.width,
+        height=checked.height,
+        note=note.strip()[:300],
+        uploaded_by=by,
+    )
+    version.file.save(upload.name or "file", upload, save=False)
+    try:
+        if asset.kind == "image":
+            thumb = files.thumbnail(upload)
+            if thumb is not None:
+                version.thumbnail.save("thumb.png", thumb, save=False)
+        version.save()
+    except Exception:
+        # The row is rolled back with the transaction; the files must not stay behind.
+        version.file.delete(save=False)
+        if version.thumbnail:
+            version.thumbnail.delete(save=False)
+        raise
+    return version
+
+
+@transaction.atomic
+def create_asset(
+    data: AssetData, upload: UploadedFile, *, note: str = "", by: Person | None
+) -> Asset:
+    asset = Asset.objects.create(
+        title=data.title.strip(),
+        description=data.description.strip(),
+        kind=data.kind,
+        owner=data.owner,
+        source=data.source,
+        licence=data.licence.strip(),
+        allowed_uses=_clean_uses(data.allowed_uses),
+        rights_valid_until=data.rights_valid_until,
+        created_by=by,
+    )
+    _set_tags(asset, data.tags)
+    _store_version(asset, upload, note, by)
+    log.info("assets.created", asset=asset.pk, kind=asset.kind)
+    return asset
+
+
+@transaction.atomic
+def update_asset(asset: Asset, data: AssetData) -> Asset:
+    """Change the facts of an asset; its kind stays (its versions were checked for it)."""
+    asset.title = data.title.strip()
+    asset.description = data.description.strip()
+    asset.owner = data.owner
+    asset.source = data.source
+    asset.licence = data.licence.strip()
+    asset.allowed_uses = _clean_uses(data.allowed_uses)
+    asset.rights_valid_until = data.rights_valid_until
+    asset.updated_at = timezone.now()
+    asset.save()
+    _set_tags(asset, data.tags)
+    return asset
+
+
+@transaction.atomic
+def add_version(
+    asset: Asset, upload: UploadedFile, *, note: str = "", by: Person | None
+) -> AssetVersion:
+    # Lock the asset: two uploads at once get numbers one after the other.
+    Asset.objects.select_for_update().filter(pk=asset.pk).first()
+    version = _store_version(asset, upload, note, by)
+    Asset.objects.filter(pk=asset.pk).update(updated_at=timezone.now())
+    return version
+
+
+@transaction.atomic
+def add_consent(
+    asset: Asset,
+    *,
+    person: Person | None,
+    name: str,
+    scopes: list[str],
+    given_on: dt.date,
+    valid_until: dt.date,
+    proof: UploadedFile | None = None,
+    note: str = "",
+    by: Person | None,
+) -> Consent:
+    name = " ".join(name.split())
+    if person is None and not name:
+        raise ValidationError(_("Choose the person, or type the name of someone outside Leerpad."))
+    if valid_until < given_on:
+        raise ValidationError(_("Consent cannot end before it was given."))
+    scopes = _clean_uses(scopes)
+    if not scopes:
+        raise ValidationError(_("Tick at least one use the person agreed to."))
+    consent = Consent(
+        asset=asset,
+        person=person,
+        name="" if person is not None else name[:200],
+        scopes=scopes,
+        given_on=given_on,
+        valid_until=valid_until,
+        note=note.strip()[:300],
+        recorded_by=by,
+    )
+    if proof is not None:
+        files.check_proof(proof)
+        consent.proof.save(proof.name or "proof", proof, save=False)
+    consent.save()
+    Asset.objects.filter(pk=asset.pk).update(updated_at=timezone.now())
+    return consent
+
+
+@transaction.atomic
+def withdraw_consent(consent: Consent, *, on: dt.date) -> Consent:
+    """Record that the person withdrew their consent (the record is kept)."""
+    if consent.withdrawn_on is not None:
+        raise ValidationError(_("This consent was already withdrawn."))
+    if on > timezone.localdate():
+        raise ValidationError(_("A withdrawal is recorded when it happened, not ahead."))
+    consent.withdrawn_on = on
+    consent.save(update_fields=["withdrawn_on"])
+    Asset.objects.filter(pk=consent.asset_id).update(updated_at=timezone.now())
+    log.info("assets.consent_withdrawn", asset=consent.asset_id, consent=consent.pk)
+    return consent
+
+
+def _check_use(asset: Asset, use: Use) -> None:
+    state = queries.usability_of(asset)
+    if not state.usable_now:
+        raise UseError(
+            _("“%(title)s” may not be used any more: its consent or rights have ended.")
+            % {"title": asset.title}
+        )
+    by_rights, by_consent = allows(use.value, asset.allowed_uses, queries.consent_terms(asset))
+    if not by_rights:
+        raise UseError(
+            _("The rights of “%(title)s” do not allow %(use)s.")
+            % {"title": asset.title, "use": str(use.label).lower()}
+        )
+    if not by_consent:
+        raise UseError(
+            _("Not everyone who appears in “%(title)s” agreed to %(use)s.")
+            % {"title": asset.title, "use": str(use.label).lower()}
+        )
+
+
+@transaction.atomic
+def add_use(
+    asset: Asset,
+    *,
+    item_id: int | None = None,
+    campaign_id: int | None = None,
+    by: Person | None,
+) -> AssetUse:
+    """Record that a catalogue item (learning) or a campaign (marketing) uses the asset.
+
+    Raises UseError when the rights or a consent do not cover that use, or it ended.
+    """
+    from leerpad.campaigns.models import Campaign
+    from leerpad.catalog.models import ContentItem
+
+    if (item_id is None) == (campaign_id is None):
+        raise UseError(_("Choose one catalogue item or one campaign."))
+    if item_id is not None:
+        if not ContentItem.objects.filter(pk=item_id).exists():
+            raise UseError(_("That catalogue item does not exist."))
+        _check_use(asset, Use.LEARNING)
+        use, created = AssetUse.objects.get_or_create(
+            asset=asset, item_id=item_id, defaults={"added_by": by}
+        )
+    else:
+        if campaign_id is None or not Campaign.objects.filter(pk=campaign_id).exists():
+            raise UseError(_("That campaign does not exist."))
+        _check_use(asset, Use.MARKETING)
+        use, created = AssetUse.objects.get_or_create(
+            asset=asset, campaign_id=campaign_id, defaults={"added_by": by}
+        )
+    if not created:
+        raise UseError(_("This place already uses the asset."))
+    return use
+
+
+@transaction.atomic
+def remove_use(use: AssetUse) -> None:
+    use.delete()
