@@ -119,6 +119,10 @@ bench-search: install ## Search benchmark: index 100k generated items, query p50
 sim-aa: install ## Experiments: A/A simulation with daily looks, false positives naive vs sequential (SIM_ARGS="--experiments 5000")
 	$(PY) bench/sim_aa.py $(SIM_ARGS)
 
+.PHONY: bench-portfolio
+bench-portfolio: install ## Intake: time the exact portfolio plan (and its explanations) at 10 to 300 requests (BENCH_ARGS="--sizes 10 50")
+	$(PY) bench/bench_portfolio.py $(BENCH_ARGS)
+
 .PHONY: lint
 lint: install-dev ## ruff and mypy (strict)
 	$(PY) -m ruff check .

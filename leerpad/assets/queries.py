@@ -11,7 +11,14 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from leerpad.assets.models import Asset, AssetUse, AssetVersion, Consent
-from leerpad.assets.rules import WARN_DAYS, ConsentTerm, State, Usability, usability
+from leerpad.assets.rules import (
+    WARN_DAYS,
+    ConsentTerm,
+    State,
+    Usability,
+    counting,
+    usability,
+)
 from leerpad.core.access import Capability, can
 
 if TYPE_CHECKING:
@@ -40,6 +47,12 @@ def consent_terms(asset: Asset) -> list[ConsentTerm]:
         )
         for c in asset.consents.all()
     ]
+
+
+def counting_ids(asset: Asset) -> set[int]:
+    """The consent records that count (each person's latest); the others are kept as proof
+    but replaced, so withdrawing one of them would change nothing."""
+    return {term.order for term in counting(consent_terms(asset))}
 
 
 def usability_of(asset: Asset, today: dt.date | None = None) -> Usability:

@@ -129,7 +129,23 @@ def create_asset(
 
 @transaction.atomic
 def update_asset(asset: Asset, data: AssetData) -> Asset:
-    """Change the facts of an asset; its kind stays (its versions were checked for it)."""
+    """Change the facts of an asset; its kind stays (its versions were checked for it).
+
+    The rights may not drop a use that places rely on (a catalogue item needs internal
+    learning, a campaign internal marketing): `add_use` checks this when a place is added,
+    and the daily check only watches dates, so an edit must not break it silently.
+    """
+    allowed = set(_clean_uses(data.allowed_uses))
+    relied_on = []
+    if Use.LEARNING not in allowed and asset.uses.filter(item__isnull=False).exists():
+        relied_on.append(Use.LEARNING)
+    if Use.MARKETING not in allowed and asset.uses.filter(campaign__isnull=False).exists():
+        relied_on.append(Use.MARKETING)
+    if relied_on:
+        raise ValidationError(
+            _("Places use this asset for %(uses)s: remove those places first, or keep that use.")
+            % {"uses": ", ".join(str(use.label).lower() for use in relied_on)}
+        )
     asset.title = data.title.strip()
     asset.description = data.description.strip()
     asset.owner = data.owner
@@ -200,6 +216,12 @@ def withdraw_consent(consent: Consent, *, on: dt.date) -> Consent:
         raise ValidationError(_("This consent was already withdrawn."))
     if on > timezone.localdate():
         raise ValidationError(_("A withdrawal is recorded when it happened, not ahead."))
+    if consent.pk not in queries.counting_ids(consent.asset):
+        # Only the latest record counts: a withdrawal on a replaced one would leave the
+        # asset usable while the person said no.
+        raise ValidationError(
+            _("A later consent of this person replaced this one: withdraw the latest one.")
+        )
     consent.withdrawn_on = on
     consent.save(update_fields=["withdrawn_on"])
     Asset.objects.filter(pk=consent.asset_id).update(updated_at=timezone.now())

@@ -104,6 +104,7 @@ def asset(request: HttpRequest, pk: int) -> HttpResponse:
             "version": found.current_version(),
             "versions": list(found.versions.all()),
             "consents": list(found.consents.all()),
+            "counting": queries.counting_ids(found),
             "usability": queries.usability_of(found),
             "uses": queries.uses_of(found),
             "can_edit": editable,
@@ -130,9 +131,13 @@ def asset_edit(request: HttpRequest, pk: int) -> HttpResponse:
     }
     form = forms.AssetForm(request.POST or None, initial=initial, editing=True)
     if request.method == "POST" and form.is_valid():
-        services.update_asset(found, form.data_for_service())
-        messages.success(request, _("Saved."))
-        return redirect(found)
+        try:
+            services.update_asset(found, form.data_for_service())
+        except ValidationError as exc:
+            form.add_error("allowed_uses", exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(found)
     return render(request, "assets/asset_form.html", {"form": form, "asset": found})
 
 

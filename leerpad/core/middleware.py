@@ -12,7 +12,7 @@ from leerpad.core.logging import get_logger
 log = get_logger("leerpad.request")
 
 
-ANONYMOUS_POSTS = "/workspace/voice/"
+ANONYMOUS_PATHS = "/workspace/voice/"
 
 
 class RequestLogMiddleware:
@@ -33,8 +33,9 @@ class RequestLogMiddleware:
         response = self.get_response(request)
         user = getattr(request, "user", None)
         # Safe voice promises that nothing ties a question or an answer to its author; a log
-        # line "person X posted to /workspace/voice/ at 10:01" would, so those carry no user.
-        anonymous = request.method == "POST" and request.path.startswith(ANONYMOUS_POSTS)
+        # line "person X posted to /workspace/voice/ at 10:01" would, and so would the page
+        # they are sent back to a moment later: no request there carries a user.
+        anonymous = request.path.startswith(ANONYMOUS_PATHS)
         log.info(
             "request",
             method=request.method,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -79,7 +79,11 @@ def card_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _card(request: HttpRequest, pk: int, cid: int) -> SwotCard:
     initiative = initiative_or_404(pk)
-    return queries.swot_card(initiative, cid, request.user)
+    try:
+        return queries.swot_card(initiative, cid, request.user)
+    except SwotCard.DoesNotExist:
+        # A card of another initiative (or a deleted one) is not on this board.
+        raise Http404 from None
 
 
 @require(Capability.USE_WORKSPACE)

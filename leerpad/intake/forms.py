@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from leerpad.accounts.models import JobRole, Location, Person
+from leerpad.initiatives.forms import workspace_people
 from leerpad.intake import quarters
 
 # A Fibonacci-like scale: the steps grow because people can tell "a bit more" from "much
@@ -148,7 +149,8 @@ class CapacityForm(forms.Form):
 
 
 class AcceptForm(forms.Form):
-    owner = forms.ModelChoiceField(label=_("Owner"), queryset=_people(), required=False)
+    # Only people with the workspace can open and run a project (and own its initiative).
+    owner = forms.ModelChoiceField(label=_("Owner"), queryset=workspace_people(), required=False)
     quarter = QuarterField(label=_("Target quarter"))
 
 
@@ -194,7 +196,7 @@ class MilestoneForm(forms.Form):
 
 
 class OwnerForm(forms.Form):
-    owner = forms.ModelChoiceField(label=_("Owner"), queryset=_people(), required=False)
+    owner = forms.ModelChoiceField(label=_("Owner"), queryset=workspace_people(), required=False)
 
 
 class BoardFilterForm(forms.Form):

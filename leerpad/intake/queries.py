@@ -107,19 +107,41 @@ class CapacityView:
     free: Decimal
 
 
-def capacity_for(quarter: str) -> CapacityView:
-    capacity = Capacity.objects.filter(quarter=quarter).first()
-    gross = capacity.gross_days if capacity else Decimal(0)
+def _running(quarters: list[str]) -> dict[str, list[Project]]:
+    """The active projects of these quarters, with their milestones, in two queries."""
+    found: dict[str, list[Project]] = {q: [] for q in quarters}
     projects = (
-        Project.objects.filter(quarter=quarter, status=Project.Status.ACTIVE)
+        Project.objects.filter(quarter__in=quarters, status=Project.Status.ACTIVE)
         .select_related("request", "owner")
         .prefetch_related("milestones")
     )
+    for project in projects:
+        found[project.quarter].append(project)
+    return found
+
+
+def _capacity_view(
+    quarter: str, capacity: Capacity | None, projects: list[Project]
+) -> CapacityView:
+    gross = capacity.gross_days if capacity else Decimal(0)
     running = [(p, remaining_effort(p)) for p in projects]
     running_days = sum((days for _p, days in running), Decimal(0))
     return CapacityView(
         quarter, capacity, gross, running, running_days, max(gross - running_days, Decimal(0))
     )
+
+
+def capacity_for(quarter: str) -> CapacityView:
+    capacity = Capacity.objects.filter(quarter=quarter).first()
+    return _capacity_view(quarter, capacity, _running([quarter])[quarter])
+
+
+def capacities() -> list[CapacityView]:
+    """Every recorded quarter with its arithmetic (the capacity page), in three queries
+    however many quarters there are."""
+    recorded = list(Capacity.objects.order_by("quarter"))
+    running = _running([c.quarter for c in recorded])
+    return [_capacity_view(c.quarter, c, running[c.quarter]) for c in recorded]
 
 
 def quarter_choices(today: dt.date | None = None) -> list[str]:

@@ -169,12 +169,9 @@ def _accept(request: Request, *, by: Person, owner: Person | None, quarter: str)
     request.pin = Request.Pin.NONE
     request.revisit_on = None
     request.save(update_fields=["status", "pin", "revisit_on"])
-    event = Event.objects.create(
-        request=request,
-        kind=Event.Kind.ACCEPTED,
-        by=by,
-        note=_("planned for %(quarter)s") % {"quarter": quarter},
-    )
+    # The note is the quarter alone: the timeline words it in the reader's language
+    # (a sentence here would be frozen in the accepting manager's).
+    event = Event.objects.create(request=request, kind=Event.Kind.ACCEPTED, by=by, note=quarter)
     notices.tell_requester(request, event)
     return project
 
@@ -257,7 +254,7 @@ def bring_back_due(today: dt.date | None = None) -> int:
     the managers and the requester hear of it. Idempotent: a request comes back once."""
     today = today or timezone.localdate()
     due = list(
-        Request.objects.select_for_update()
+        Request.objects.select_for_update(of=("self",))
         .select_related("requester")
         .filter(status=Request.Status.PARKED, revisit_on__lte=today)
     )
@@ -282,6 +279,9 @@ def add_milestone(project: Project, *, title: str, due: dt.date) -> Milestone:
 
 @transaction.atomic
 def tick_milestone(milestone: Milestone, *, done: bool) -> Milestone:
+    # A done project's milestones stay as they were when it closed.
+    if milestone.project.status != Project.Status.ACTIVE:
+        raise IntakeError(_("The project is closed."))
     milestone.done_at = timezone.now() if done else None
     milestone.save(update_fields=["done_at"])
     return milestone
@@ -314,7 +314,7 @@ def start_initiative(project: Project, *, by: Person) -> Initiative:
     link the two. Idempotent: a project that has one returns it, so a second click (or
     two managers at once) never makes a second initiative."""
     locked = (
-        Project.objects.select_for_update()
+        Project.objects.select_for_update(of=("self",))
         .select_related("request", "owner", "initiative")
         .get(pk=project.pk)
     )

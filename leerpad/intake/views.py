@@ -14,12 +14,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from leerpad.accounts.models import Person
 from leerpad.core.access import Capability, can, require
 from leerpad.intake import forms, quarters, queries, services
-from leerpad.intake.models import Capacity, Milestone, Project, Request, Weights
+from leerpad.intake.models import Milestone, Project, Request, Weights
 
 REQUESTS_PER_PAGE = 20
 
@@ -274,7 +276,11 @@ def plan_accept(request: HttpRequest) -> HttpResponse:
     else:
         messages.success(
             request,
-            _("Plan accepted: %(count)s requests became projects for %(quarter)s.")
+            ngettext(
+                "Plan accepted: %(count)s request became a project for %(quarter)s.",
+                "Plan accepted: %(count)s requests became projects for %(quarter)s.",
+                len(projects),
+            )
             % {"count": len(projects), "quarter": quarter},
         )
     return redirect(f"{_plan_url()}?quarter={quarter}")
@@ -295,7 +301,7 @@ def capacity(request: HttpRequest) -> HttpResponse:
                 request, _("Capacity for %(quarter)s saved.") % {"quarter": saved.quarter}
             )
             return redirect("intake:capacity")
-    views = [queries.capacity_for(c.quarter) for c in Capacity.objects.all()]
+    views = queries.capacities()
     return render(request, "intake/capacity.html", {"form": form, "views": views})
 
 
@@ -350,6 +356,7 @@ def project(request: HttpRequest, pk: int) -> HttpResponse:
             "milestones": found.milestones.all(),
             "remaining": queries.remaining_effort(found),
             "may_run": may_run,
+            "closed": found.status != Project.Status.ACTIVE,
             "form": form,
             "owner_form": forms.OwnerForm(initial={"owner": found.owner_id}),
             "manager": can(request.user, Capability.MANAGE_PORTFOLIO),
@@ -364,7 +371,14 @@ def milestone_tick(request: HttpRequest, pk: int) -> HttpResponse:
     milestone = get_object_or_404(Milestone.objects.select_related("project"), pk=pk)
     if not _may_run(request.user, milestone.project):
         raise PermissionDenied
-    services.tick_milestone(milestone, done=request.POST.get("done") == "1")
+    try:
+        services.tick_milestone(milestone, done=request.POST.get("done") == "1")
+    except services.IntakeError as exc:
+        messages.error(request, str(exc))
+        if getattr(request, "htmx", False):
+            # A page opened before the project closed: reload it whole, with the message.
+            return HttpResponseClientRedirect(milestone.project.get_absolute_url())
+        return redirect("intake:project", milestone.project_id)
     if getattr(request, "htmx", False):
         return render(request, "intake/_milestone.html", {"milestone": milestone, "may_run": True})
     return redirect("intake:project", milestone.project_id)
@@ -378,15 +392,20 @@ def project_owner(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         services.set_owner(found, form.cleaned_data["owner"])
         messages.success(request, _("Owner saved."))
+    else:
+        # Say why nothing changed (for example someone without the workspace).
+        messages.error(request, " ".join(str(e) for e in form.errors.get("owner", [])))
     return redirect("intake:project", found.pk)
 
 
 @require(Capability.USE_WORKSPACE)
-@require_POST
 def project_close(request: HttpRequest, pk: int) -> HttpResponse:
+    """Asks first (GET): a done project cannot be reopened and the requester is told."""
     found = get_object_or_404(Project.objects.select_related("request"), pk=pk)
     if not _may_run(request.user, found):
         raise PermissionDenied
+    if request.method != "POST":
+        return render(request, "intake/project_close.html", {"project": found})
     try:
         services.close_project(found, by=_person(request))
     except services.IntakeError as exc:

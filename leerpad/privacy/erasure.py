@@ -95,7 +95,10 @@ COUNT_LABELS = {
     "projects_unlinked": _("projects they owned (kept without an owner)"),
     "weights_unlinked": _("scoring weights they set (kept without their name)"),
     # initiatives
-    "stakeholder_rows": _("stakeholder entries about them (renamed “(erased)”)"),
+    "stakeholder_rows": _(
+        "stakeholder entries about them (renamed “(erased)”; what they said in consultations "
+        "removed)"
+    ),
     "consultations_written": _("consultation notes they wrote (author removed)"),
     "swot_cards_written": _("SWOT cards they wrote (author removed)"),
     "pros_cons_written": _("pros and cons they wrote (author removed)"),

@@ -89,6 +89,16 @@ def _became(item: ContentItem | None, campaign: Campaign | None, language: str) 
     return gettext(" and ").join(names)
 
 
+def announces(
+    spark: Spark, *, item: ContentItem | None = None, campaign: Campaign | None = None
+) -> bool:
+    """Whether linking `item`/`campaign` tells the sender something new (`link_spark`)."""
+    new_item = item is not None and item.pk != spark.catalog_item_id
+    new_campaign = campaign is not None and campaign.pk != spark.campaign_id
+    sender = spark.sender
+    return sender is not None and sender.is_active and (new_item or new_campaign)
+
+
 @transaction.atomic
 def link_spark(
     spark: Spark, *, item: ContentItem | None = None, campaign: Campaign | None = None
@@ -99,6 +109,7 @@ def link_spark(
     """
     if item is None and campaign is None:
         raise ValueError("link a catalogue item, a campaign or both")
+    tell = announces(spark, item=item, campaign=campaign)
     new_item = item if item is not None and item.pk != spark.catalog_item_id else None
     new_campaign = campaign if campaign is not None and campaign.pk != spark.campaign_id else None
     if new_item is not None:
@@ -111,7 +122,7 @@ def link_spark(
     spark.used_at = spark.used_at or now
     spark.save(update_fields=["catalog_item", "campaign", "status", "moved_at", "used_at"])
     sender = spark.sender
-    if sender is not None and sender.is_active and (new_item or new_campaign):
+    if tell and sender is not None:
         with translation.override(sender.language):
             became = _became(new_item, new_campaign, sender.language)
             Notification.objects.create(
@@ -172,7 +183,10 @@ def log_visit(
     sparks: Iterable[Spark],
     team: Iterable[Person] | None = None,
 ) -> FieldVisit:
-    """Record what happened; a logged visit counts as the location's visit."""
+    """Record what happened; a logged visit counts as the location's visit, so a day
+    still ahead cannot be logged (it would count as visited before it happened)."""
+    if visit.date > timezone.localdate():
+        raise ValueError(gettext("The day is still ahead: log it afterwards."))
     visit.what_we_did = what_we_did.strip()
     visit.what_we_learned = what_we_learned.strip()
     visit.logged_at = visit.logged_at or timezone.now()

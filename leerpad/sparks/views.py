@@ -235,10 +235,10 @@ def link(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.LinkForm(request.POST)
     if not form.is_valid():
         return _spark_page(request, spark, link_form=form, status=400)
-    services.link_spark(
-        spark, item=form.cleaned_data["item_obj"], campaign=form.cleaned_data["campaign_obj"]
-    )
-    if spark.sender_id:
+    item, campaign = form.cleaned_data["item_obj"], form.cleaned_data["campaign_obj"]
+    told = services.announces(spark, item=item, campaign=campaign)
+    services.link_spark(spark, item=item, campaign=campaign)
+    if told:
         messages.success(request, _("Linked. The sender was told what their spark became."))
     else:
         messages.success(request, _("Linked."))
@@ -322,14 +322,18 @@ def visit(request: HttpRequest, pk: int) -> HttpResponse:
         form = forms.VisitLogForm(request.POST, sparks=around)
         if form.is_valid():
             data = form.cleaned_data
-            services.log_visit(
-                found,
-                what_we_did=data["what_we_did"],
-                what_we_learned=data["what_we_learned"],
-                sparks=data["sparks"],
-            )
-            messages.success(request, _("Visit logged."))
-            return redirect(found)
+            try:
+                services.log_visit(
+                    found,
+                    what_we_did=data["what_we_did"],
+                    what_we_learned=data["what_we_learned"],
+                    sparks=data["sparks"],
+                )
+            except ValueError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("Visit logged."))
+                return redirect(found)
     else:
         form = forms.VisitLogForm(
             sparks=around,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -129,9 +130,19 @@ class QuestionThemeForm(forms.Form):
         empty_label=gettext_lazy("(no theme)"),
     )
 
-    def __init__(self, *args: Any, space: Space, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, space: Space, themes: Sequence[Theme] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["theme"].queryset = space.themes.all()  # type: ignore[attr-defined]
+        field = self.fields["theme"]
+        field.queryset = space.themes.all()  # type: ignore[attr-defined]
+        if themes is not None:
+            # Options from themes read once for the whole page: a queryset would be read
+            # again for every question's form (validation still uses the queryset).
+            field.choices = [  # type: ignore[attr-defined]
+                ("", field.empty_label),  # type: ignore[attr-defined]
+                *((theme.pk, theme.title) for theme in themes),
+            ]
 
 
 class PulseForm(forms.Form):

@@ -114,6 +114,19 @@ def set_facilitators(space: Space, people: Iterable[Person]) -> None:
     Facilitator.objects.bulk_create(Facilitator(space=space, person_id=pk) for pk in wanted - have)
 
 
+@transaction.atomic
+def set_roles(
+    space: Space, facilitators: Iterable[Person], members: Iterable[Person] | None = None
+) -> None:
+    """Save the facilitators page in one go: both lists, or neither."""
+    set_facilitators(space, facilitators)
+    if members is not None:
+        chosen = list(members)
+        if space.audience == Space.Audience.LIST and not chosen:
+            raise VoiceError(_("Choose the people of the audience."))
+        set_members(space, chosen)
+
+
 # --- questions ------------------------------------------------------------------------
 
 

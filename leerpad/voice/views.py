@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -87,15 +88,12 @@ def space_detail(request: HttpRequest, pk: int) -> HttpResponse:
     questions = queries.visible_questions(space)
     page = Paginator(questions, PER_PAGE).get_page(request.GET.get("page"))
     member = queries.in_audience(user, space)
-    pulses = []
-    for pulse in space.pulses.exclude(status=Pulse.Status.DRAFT):
-        pulses.append(
-            {
-                "pulse": pulse,
-                "open": queries.is_open(pulse),
-                "answered": member and queries.has_answered(pulse, _person(request)),
-            }
-        )
+    shown = list(space.pulses.exclude(status=Pulse.Status.DRAFT))
+    done = queries.answered(shown, _person(request)) if member else set()
+    pulses = [
+        {"pulse": pulse, "open": queries.is_open(pulse), "answered": pulse.pk in done}
+        for pulse in shown
+    ]
     return render(
         request,
         "voice/space.html",
@@ -160,11 +158,17 @@ def manage(request: HttpRequest, pk: int) -> HttpResponse:
         initial={"people": list(space.members.values_list("person_id", flat=True))},
     )
     if request.method == "POST" and facilitators.is_valid() and (not is_list or members.is_valid()):
-        services.set_facilitators(space, facilitators.cleaned_data["people"])
-        if is_list:
-            services.set_members(space, members.cleaned_data["people"])
-        messages.success(request, _("Saved."))
-        return redirect("voice:space", space.pk)
+        try:
+            services.set_roles(
+                space,
+                facilitators.cleaned_data["people"],
+                members.cleaned_data["people"] if is_list else None,
+            )
+        except services.VoiceError as exc:
+            members.add_error("people", str(exc))
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("voice:space", space.pk)
     return render(
         request,
         "voice/manage.html",
@@ -188,11 +192,13 @@ def facilitate(request: HttpRequest, pk: int) -> HttpResponse:
     elif show == "hidden":
         questions = questions.filter(is_hidden=True)
     page = Paginator(questions, PER_PAGE).get_page(request.GET.get("page"))
+    # Read once for the page: the theme list, its question counts and the answer counts.
+    space_themes = list(space.themes.annotate(question_count=Count("questions")))
     rows = [
         {
             "question": q,
             "theme_form": forms.QuestionThemeForm(
-                space=space, initial={"theme": q.theme_id}, prefix=f"t{q.pk}"
+                space=space, themes=space_themes, initial={"theme": q.theme_id}, prefix=f"t{q.pk}"
             ),
             "answer_form": forms.AnswerForm(initial={"answer": q.answer}, prefix=f"a{q.pk}"),
             "hide_form": forms.HideForm(prefix=f"h{q.pk}"),
@@ -202,13 +208,14 @@ def facilitate(request: HttpRequest, pk: int) -> HttpResponse:
     themes = [
         {
             "theme": theme,
-            "count": theme.questions.count(),
+            "count": theme.question_count,
             "form": forms.AnswerForm(initial={"answer": theme.answer}, prefix=f"theme{theme.pk}"),
         }
-        for theme in space.themes.all()
+        for theme in space_themes
     ]
+    answers = queries.answer_counts(space)
     pulses = [
-        {"pulse": p, "open": queries.is_open(p), "answers": queries.answer_count(p)}
+        {"pulse": p, "open": queries.is_open(p), "answers": answers.get(p.pk, 0)}
         for p in space.pulses.all()
     ]
     return render(

@@ -69,3 +69,35 @@ def test_erasure(initiative: Initiative, lena: Person, dirk: Person, ada: Person
     assert ProCon.objects.get().author is None
     assert list(SwotVote.objects.values_list("person_id", flat=True)) == [dirk.pk]
     assert not initiative.members.exists()
+
+
+def test_erasure_removes_what_a_stakeholder_said(
+    initiative: Initiative, lena: Person, dirk: Person, ada: Person
+) -> None:
+    """A consultation with a person is about them: it is in their export, and erasing
+    them keeps its date and buy-in history but not what was said."""
+    row = services.save_stakeholder(
+        Stakeholder(initiative=initiative, person=lena, influence=2, interest=4)
+    )
+    services.log_consultation(
+        row,
+        held_on=dt.date(2026, 2, 1),
+        said="As the only cashier on Sundays I worry about the new tills.",
+        concerns="Sunday shifts",
+        next_step="Visit Gent",
+        buy_in="hesitant",
+        author=dirk,
+    )
+    _section, data = personal_data(None, lena)
+    assert data["consultations_about_them"][0]["said"].startswith("As the only cashier")
+    assert Consultation.objects.get().said.startswith("As the only")  # not yet erased
+
+    erasure.erase(lena, requested_by="person", by=ada)
+    entry = Consultation.objects.get()
+    assert (entry.said, entry.concerns, entry.next_step) == ("(erased)", "", "")
+    assert (entry.held_on, entry.buy_in_before, entry.buy_in_after) == (
+        dt.date(2026, 2, 1),
+        "unknown",
+        "hesitant",
+    )
+    assert entry.author == dirk and entry.stakeholder_id == row.pk

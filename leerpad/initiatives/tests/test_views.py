@@ -296,3 +296,22 @@ def test_workspace_tile(client_for: ClientFor, initiative: Initiative, greet: Pe
     assert "1 running initiative" in page
     assert "1 stakeholder still to consult" in page
     assert reverse("initiatives:plans", args=[timezone.localdate().year]) in page
+
+
+def test_a_card_of_another_initiative_is_not_found(
+    client_for: ClientFor, initiative: Initiative, dirk: Person
+) -> None:
+    """A card id from another board answers 404 on every card address (not a server error)."""
+    other = Initiative.objects.create(title="Safety week", owner=dirk)
+    card = services.add_card(other, SwotCard.Quadrant.THREAT, "Wet floors", "", author=dirk)
+    client = client_for(dirk)
+    assert client.post(_url("card_vote", initiative.pk, card.pk)).status_code == 404
+    assert client.get(_url("card_edit", initiative.pk, card.pk)).status_code == 404
+    assert client.get(_url("card_delete", initiative.pk, card.pk)).status_code == 404
+    assert (
+        client.post(_url("card_move", initiative.pk, card.pk), {"quadrant": "strength"}).status_code
+        == 404
+    )
+    assert not card.votes.exists()
+    card.refresh_from_db()
+    assert card.quadrant == "threat"

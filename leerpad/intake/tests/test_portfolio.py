@@ -127,3 +127,15 @@ def test_larger_case_matches_brute_force() -> None:
     assert best is not None
     assert best.value == pytest.approx(brute)
     assert best.days <= capacity
+
+
+def test_the_value_only_solve_finds_the_same_value_and_may_use_more_days() -> None:
+    """The explanations skip the fewest-days pass; their value must still be the best."""
+    # Two sets are worth 10: {1} takes 9 days, {2, 3} takes 4.
+    items = [Item(1, 10, 9), Item(2, 5, 2), Item(3, 5, 2)]
+    full = solve(items, 9)
+    fast = solve(items, 9, fewest_days=False)
+    assert full is not None and fast is not None
+    assert fast.value == full.value == 10
+    assert full.days == 4
+    assert fast.days in {4, 9}

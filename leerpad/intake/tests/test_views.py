@@ -227,8 +227,11 @@ def test_plan_page_explains_and_manager_accepts(
     # A stale plan is refused; the current one is accepted.
     client.post(reverse("intake:plan_accept"), {"quarter": quarter, "chosen": f"{b.pk},{c.pk}"})
     assert not Project.objects.exists()
-    client.post(reverse("intake:plan_accept"), {"quarter": quarter, "chosen": str(a.pk)})
+    done = client.post(
+        reverse("intake:plan_accept"), {"quarter": quarter, "chosen": str(a.pk)}, follow=True
+    )
     assert Project.objects.get().request_id == a.pk
+    assert f"Plan accepted: 1 request became a project for {quarter}." in done.content.decode()
 
 
 def test_capacity_and_weights_pages(client_for: ClientFor, greet: Person) -> None:
@@ -291,3 +294,108 @@ def test_data_export_lists_requests(lena: Person) -> None:
     section, data = personal_data(sender=None, person=lena)
     assert section == "intake"
     assert [r["title"] for r in data["requests"]] == ["Teak care"]
+
+
+def test_a_project_owner_has_the_workspace(
+    client_for: ClientFor, lena: Person, dirk: Person, greet: Person
+) -> None:
+    """A learner cannot open a project page, so they cannot be made its owner."""
+    request = scored(lena, dirk)
+    client = client_for(greet)
+    response = client.post(
+        reverse("intake:decide", args=[request.pk, "accept"]),
+        {"owner": lena.pk, "quarter": "2027-Q1"},
+    )
+    assert response.status_code == 400
+    assert "Select a valid choice" in response.content.decode()
+    assert not Project.objects.exists()
+    project = services.accept(request, by=greet, owner=dirk, quarter="2027-Q1")
+    response = client.post(
+        reverse("intake:project_owner", args=[project.pk]), {"owner": lena.pk}, follow=True
+    )
+    assert "Select a valid choice" in response.content.decode()
+    project.refresh_from_db()
+    assert project.owner == dirk
+
+
+def test_marking_a_project_done_asks_first(
+    client_for: ClientFor, lena: Person, dirk: Person, greet: Person
+) -> None:
+    project = services.accept(scored(lena, dirk), by=greet, owner=dirk, quarter="2027-Q1")
+    milestone = services.add_milestone(project, title="Pilot", due=timezone.localdate())
+    owner = client_for(dirk)
+    close = reverse("intake:project_close", args=[project.pk])
+    assert close in owner.get(reverse("intake:project", args=[project.pk])).content.decode()
+    confirm = owner.get(close)
+    assert confirm.status_code == 200
+    assert "cannot be reopened" in confirm.content.decode()
+    project.refresh_from_db()
+    assert project.status == Project.Status.ACTIVE
+    assert not Notification.objects.filter(person=lena, title__contains="done").exists()
+    assert owner.post(close).status_code == 302
+    project.refresh_from_db()
+    assert project.status == Project.Status.DONE
+    # A done project's milestones stay as they were: no tick buttons, no ticking.
+    page = owner.get(reverse("intake:project", args=[project.pk])).content.decode()
+    assert reverse("intake:milestone_tick", args=[milestone.pk]) not in page
+    owner.post(reverse("intake:milestone_tick", args=[milestone.pk]), {"done": "1"})
+    stale = owner.post(
+        reverse("intake:milestone_tick", args=[milestone.pk]),
+        {"done": "1"},
+        headers={"HX-Request": "true"},
+    )
+    assert stale["HX-Redirect"] == reverse("intake:project", args=[project.pk])
+    milestone.refresh_from_db()
+    assert not milestone.done
+    assert client_for(lena).get(close).status_code == 403
+
+
+def test_the_accepted_step_reads_in_the_readers_language(
+    client_for: ClientFor, mira: Person, dirk: Person, greet: Person
+) -> None:
+    """Greet decides in Dutch; Mira (French) reads "planned for" in French, and an English
+    reader in English: the timeline does not freeze the manager's language."""
+    from django.conf import settings
+    from django.utils import translation
+
+    request = scored(mira, dirk)
+    with translation.override("nl"):
+        services.accept(request, by=greet, owner=dirk, quarter="2027-Q1")
+    url = reverse("intake:request", args=[request.pk])
+    client = client_for(mira)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    page = client.get(url).content.decode()
+    assert "prévu pour 2027-Q1" in page and "gepland" not in page
+    other = client_for(dirk)
+    other.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = other.get(url).content.decode()
+    assert "planned for 2027-Q1" in english and "gepland" not in english
+
+
+def test_the_capacity_page_does_not_query_per_quarter(
+    client_for: ClientFor,
+    lena: Person,
+    dirk: Person,
+    greet: Person,
+    django_assert_max_num_queries: Any,
+) -> None:
+    """Quarters pile up over the years: the page reads them all in a fixed number of queries,
+    with each quarter's running work still subtracted."""
+    for year in range(2027, 2033):
+        for q in (1, 2):
+            services.save_capacity(
+                quarter=f"{year}-Q{q}", people=Decimal(2), days_per_person=Decimal(10)
+            )
+    for n, quarter in enumerate(("2027-Q1", "2028-Q2", "2031-Q1")):
+        project = services.accept(
+            scored(lena, dirk, f"Project {n}", effort="6"), by=greet, owner=dirk, quarter=quarter
+        )
+        services.add_milestone(project, title="Half", due=timezone.localdate())
+        done = services.add_milestone(project, title="Other half", due=timezone.localdate())
+        services.tick_milestone(done, done=True)
+    client = client_for(greet)
+    client.get(reverse("intake:capacity"))  # warm the session and the role cache
+    with django_assert_max_num_queries(10):
+        page = client.get(reverse("intake:capacity")).content.decode()
+    assert page.count("2032-Q2") >= 1
+    assert "Project 1: 3.0" in page  # 6 days, one of two milestones open
