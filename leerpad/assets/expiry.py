@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import translation
 from django.utils.formats import date_format
@@ -20,6 +21,7 @@ from leerpad.accounts.models import Person
 from leerpad.assets import queries
 from leerpad.assets.models import Asset, AssetUse, WarningSent
 from leerpad.assets.rules import State, Usability
+from leerpad.campaigns import services as campaign_services
 from leerpad.core.logging import get_logger
 
 log = get_logger(__name__)
@@ -57,9 +59,7 @@ def _place_name(use: AssetUse, language: str) -> str:
 def _notify(
     person: Person, asset: Asset, state: Usability, place: Place, uses: list[AssetUse]
 ) -> None:
-    from leerpad.campaigns.models import Notification
-
-    with translation.override(person.language or "en"):
+    with translation.override(person.language or settings.LANGUAGE_CODE):
         date = date_format(state.until, "SHORT_DATE_FORMAT") if state.until else ""
         if state.state == State.ENDED:
             title = _("The asset “%(title)s” may not be used any more") % {"title": asset.title}
@@ -81,9 +81,9 @@ def _notify(
             where = _("“%(place)s” uses it: replace the asset there, or renew the consent.") % {
                 "place": _place_name(place.use, person.language)
             }
-        Notification.objects.create(
-            person=person,
-            title=title[:300],
+        campaign_services.notify(
+            person,
+            title=title,
             body=f"{why} {where}",
             link=asset.get_absolute_url(),
             link_text=_("Open the asset"),

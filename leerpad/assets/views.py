@@ -9,10 +9,9 @@ from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files import File
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +21,7 @@ from leerpad.accounts.models import Person
 from leerpad.assets import forms, queries, services
 from leerpad.assets.files import content_type_for
 from leerpad.assets.models import Asset, AssetUse, AssetVersion, Consent
+from leerpad.core import files
 from leerpad.core.access import Capability, require
 
 PER_PAGE = 24
@@ -213,34 +213,30 @@ def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "assets/consent_withdraw.html", {"form": form, "consent": consent})
 
 
-def _serve(field: Any, name: str, content_type: str, *, attachment: bool) -> HttpResponse:
-    if not field:
-        raise Http404
-    try:
-        handle = field.open("rb")
-    except OSError:
-        raise Http404 from None
-    response = FileResponse(
-        File(handle), as_attachment=attachment, filename=name, content_type=content_type
+def _serve(
+    request: HttpRequest, field: Any, name: str, content_type: str, *, attachment: bool
+) -> HttpResponse:
+    # A streamed file is no HttpResponse to the type checker; `require` is typed for one.
+    return cast(
+        HttpResponse,
+        files.serve(request, field, content_type, filename=name, attachment=attachment),
     )
-    response["Cache-Control"] = "private, max-age=3600"
-    response["X-Content-Type-Options"] = "nosniff"
-    # A streaming response; the views are typed as HttpResponse like the rest of Leerpad.
-    return cast(HttpResponse, response)
 
 
 @require(Capability.USE_WORKSPACE)
 @require_GET
 def download(request: HttpRequest, pk: int) -> HttpResponse:
     version = get_object_or_404(AssetVersion, pk=pk)
-    return _serve(version.file, version.original_name, version.content_type, attachment=True)
+    return _serve(
+        request, version.file, version.original_name, version.content_type, attachment=True
+    )
 
 
 @require(Capability.USE_WORKSPACE)
 @require_GET
 def thumbnail(request: HttpRequest, pk: int) -> HttpResponse:
     version = get_object_or_404(AssetVersion, pk=pk)
-    return _serve(version.thumbnail, "thumb.png", "image/png", attachment=False)
+    return _serve(request, version.thumbnail, "thumb.png", "image/png", attachment=False)
 
 
 @require(Capability.USE_WORKSPACE)
@@ -251,7 +247,7 @@ def consent_proof(request: HttpRequest, pk: int) -> HttpResponse:
     if not queries.can_edit(request.user, consent.asset):
         raise PermissionDenied
     name = Path(consent.proof.name).name if consent.proof else ""
-    return _serve(consent.proof, name, content_type_for(name), attachment=True)
+    return _serve(request, consent.proof, name, content_type_for(name), attachment=True)
 
 
 def _places(asset: Asset, search: str) -> dict[str, list[Any]]:

@@ -36,13 +36,11 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.utils.translation import gettext
 
 from leerpad.campaigns import results
 from leerpad.campaigns.models import HOLDOUT_KEY, Campaign, Delivery, Experiment
 from leerpad.campaigns.results import PersonFacts
-from leerpad.core import extensions as xapi
 from leerpad.core.guard import min_group_size
 
 DEFAULT_WINDOW_DAYS = 14
@@ -123,42 +121,6 @@ def people_of(deliveries: Iterable[DeliveryRow]) -> dict[int, _Person]:
         found.planned = True
         found.sent = found.sent or status in TRIED
     return people
-
-
-def arrivals(campaign: Campaign, people: dict[int, PersonFacts], window: dt.timedelta) -> set[int]:
-    """People with a statement carrying this campaign's key inside their window."""
-    from leerpad.accounts.models import Person
-    from leerpad.lrs.models import Statement
-
-    if not people:
-        return set()
-    by_ifi: dict[str, int] = {}
-    ids = list(people)
-    for start in range(0, len(ids), results.BATCH):
-        chunk = ids[start : start + results.BATCH]
-        for pk, email in Person.objects.filter(pk__in=chunk).values_list("pk", "email"):
-            by_ifi[f"account:{settings.SITE_URL}|{pk}"] = pk
-            if email:
-                by_ifi[f"mbox:mailto:{email}"] = pk
-    earliest = min(p.start for p in people.values())
-    latest = max(p.start for p in people.values()) + window
-    found: set[int] = set()
-    ifis = list(by_ifi)
-    for start in range(0, len(ifis), results.BATCH):
-        rows = Statement.objects.filter(
-            actor_ifi__in=ifis[start : start + results.BATCH],
-            voided=False,
-            timestamp__gte=earliest,
-            timestamp__lte=latest,
-        ).values_list("actor_ifi", "timestamp", "payload")
-        for ifi, when, payload in rows:
-            pk = by_ifi[ifi]
-            if pk in found or not results._in_window(people[pk], when, window):
-                continue
-            context = (payload or {}).get("context") or {}
-            if (context.get("extensions") or {}).get(xapi.CAMPAIGN) == campaign.key:
-                found.add(pk)
-    return found
 
 
 def goal_reached(
@@ -251,7 +213,11 @@ def funnel(campaign: Campaign) -> Funnel:
     people = people_of(rows)
     facts = {pk: p.facts for pk, p in people.items()}
     enrolled, goal = goal_reached(campaign, facts, window)
-    found = {"visited": arrivals(campaign, facts, window), "enrolled": enrolled, "goal": goal}
+    found = {
+        "visited": results.visited(facts, window, via_campaign=campaign.key),
+        "enrolled": enrolled,
+        "goal": goal,
+    }
     with_enrolled = campaign.goal_path_id is not None and campaign.goal != Campaign.Goal.ENROL
     k = min_group_size()
     experiment = Experiment.objects.filter(campaign=campaign).first()

@@ -37,7 +37,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -150,35 +149,44 @@ def _in_window(person: PersonFacts, when: dt.datetime | None, window: dt.timedel
     return when is not None and person.start <= when <= person.start + window
 
 
-def _visited(people: dict[int, PersonFacts], window: dt.timedelta) -> set[int]:
+def visited(
+    people: dict[int, PersonFacts], window: dt.timedelta, *, via_campaign: str = ""
+) -> set[int]:
+    """People with a statement of theirs inside their window; with `via_campaign`, only
+    statements that carry that campaign's key (they arrived through its link)."""
     from leerpad.accounts.models import Person
+    from leerpad.core import extensions as xapi
     from leerpad.lrs.models import Statement
+    from leerpad.lrs.queries import person_ifis
 
     if not people:
         return set()
     earliest = min(p.start for p in people.values())
     latest = max(p.start for p in people.values()) + window
-    # The identifiers a person's statements carry (see lrs.agents and campaigns.rules).
     by_ifi: dict[str, int] = {}
-    ids = list(people)
-    for chunk in _chunks(ids):
-        for pk, email in Person.objects.filter(pk__in=chunk).values_list("pk", "email"):
-            by_ifi[f"account:{settings.SITE_URL}|{pk}"] = pk
-            if email:
-                by_ifi[f"mbox:mailto:{email}"] = pk
+    for chunk in _chunks(list(people)):
+        for person in Person.objects.filter(pk__in=chunk).only("pk", "email"):
+            for ifi in person_ifis(person):
+                by_ifi[ifi] = person.pk
     found: set[int] = set()
     ifis = list(by_ifi)
+    fields = ("actor_ifi", "timestamp", "payload") if via_campaign else ("actor_ifi", "timestamp")
     for start in range(0, len(ifis), BATCH):
         rows = Statement.objects.filter(
             actor_ifi__in=ifis[start : start + BATCH],
             voided=False,
             timestamp__gte=earliest,
             timestamp__lte=latest,
-        ).values_list("actor_ifi", "timestamp")
-        for ifi, when in rows:
-            pk = by_ifi[ifi]
-            if _in_window(people[pk], when, window):
-                found.add(pk)
+        ).values_list(*fields)
+        for row in rows:
+            pk = by_ifi[row[0]]
+            if pk in found or not _in_window(people[pk], row[1], window):
+                continue
+            if via_campaign:
+                context = (row[2] or {}).get("context") or {}
+                if (context.get("extensions") or {}).get(xapi.CAMPAIGN) != via_campaign:
+                    continue
+            found.add(pk)
     return found
 
 
@@ -242,7 +250,7 @@ def outcomes(
     """Per metric, the people who reached it inside their window."""
     enrolled, completed_path = _path_outcomes(experiment, people, window)
     return {
-        Experiment.Metric.VISITED: _visited(people, window),
+        Experiment.Metric.VISITED: visited(people, window),
         Experiment.Metric.ENROLLED: enrolled,
         Experiment.Metric.COMPLETED_STEP: _step_outcomes(experiment, people, window),
         Experiment.Metric.COMPLETED_PATH: completed_path,

@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 
 from leerpad.accounts.models import Person
 from leerpad.campaigns import rules as segment_rules
-from leerpad.campaigns.models import Segment
+from leerpad.campaigns.models import Notification, Segment
 from leerpad.core.logging import get_logger
 
 if TYPE_CHECKING:
@@ -395,3 +395,16 @@ def follow_link(delivery: Delivery, now: dt.datetime | None = None) -> str:
         params["variant"] = delivery.variant
     query = urlencode(params)
     return f"{target}{'&' if '?' in target else '?'}{query}"
+
+
+def notify(
+    person: Person, *, title: str, body: str = "", link: str = "", link_text: str = ""
+) -> Notification:
+    """An in-app notification for one person (the bell in the header), for any app.
+
+    Write the texts under `translation.override(person.language ...)`: they are stored as
+    the person will read them. Too long a title or link text is cut to fit its column.
+    """
+    return Notification.objects.create(
+        person=person, title=title[:300], body=body, link=link, link_text=link_text[:200]
+    )

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import mimetypes
-import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, cast
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 from django.contrib import messages
@@ -18,7 +16,6 @@ from django.http import (
     HttpResponse,
     HttpResponseBase,
     HttpResponseRedirect,
-    StreamingHttpResponse,
 )
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -40,6 +37,7 @@ from leerpad.catalog.models import (
 from leerpad.catalog.schemas import LANGUAGES
 from leerpad.catalog.services_files import AUDIO_EXTENSIONS, VIDEO_EXTENSIONS
 from leerpad.catalog.signals import item_panels
+from leerpad.core import files
 from leerpad.core.access import Capability, require
 from leerpad.core.panels import collect
 
@@ -47,8 +45,6 @@ ITEMS_PER_PAGE = 12
 # What the media view shows in the page; anything else is only ever downloaded, so an
 # uploaded HTML file can never run as a page of Leerpad.
 INLINE_EXTENSIONS = VIDEO_EXTENSIONS | AUDIO_EXTENSIONS | {".pdf"}
-_RANGE = re.compile(r"bytes=(\d*)-(\d*)")
-_CHUNK = 256 * 1024
 
 
 def _person(request: HttpRequest) -> Person:
@@ -257,66 +253,10 @@ def open_link(request: HttpRequest, pk: int) -> HttpResponse:
     return HttpResponseRedirect(found.url)
 
 
-def _ranged(
-    request: HttpRequest, handle: IO[bytes], size: int, content_type: str
-) -> HttpResponse | None:
-    """A 206 answer to a single byte range (players seek with them), or None for the rest."""
-    match = _RANGE.fullmatch(request.headers.get("Range", "").strip())
-    if match is None or not (match[1] or match[2]):
-        return None
-    if match[1]:
-        first = int(match[1])
-        last = min(int(match[2]), size - 1) if match[2] else size - 1
-    else:
-        first, last = max(size - int(match[2]), 0), size - 1
-    if first > last or first >= size:
-        handle.close()
-        refused = HttpResponse(status=416)
-        refused["Content-Range"] = f"bytes */{size}"
-        return refused
-    handle.seek(first)
-
-    def chunks(left: int) -> Iterator[bytes]:
-        try:
-            while left > 0:
-                data = handle.read(min(_CHUNK, left))
-                if not data:
-                    break
-                left -= len(data)
-                yield data
-        finally:
-            handle.close()
-
-    response = StreamingHttpResponse(
-        chunks(last - first + 1), status=206, content_type=content_type
-    )
-    response["Content-Length"] = str(last - first + 1)
-    response["Content-Range"] = f"bytes {first}-{last}/{size}"
-    return response  # type: ignore[return-value]
-
-
 def _serve(request: HttpRequest, found: ContentItem, *, attachment: bool) -> HttpResponseBase:
-    from django.http import FileResponse
-
-    if not found.file:
-        raise Http404
-    name = Path(found.file.name).name
-    try:
-        size = found.file.size
-        handle = found.file.open("rb")
-    except OSError:
-        raise Http404 from None
+    name = Path(found.file.name).name if found.file else ""
     content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    response: HttpResponseBase | None = None
-    if not attachment:
-        response = _ranged(request, handle, size, content_type)
-    if response is None:
-        response = FileResponse(
-            handle, as_attachment=attachment, filename=name, content_type=content_type
-        )
-    response["Accept-Ranges"] = "bytes"
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return files.serve(request, found.file, content_type, filename=name, attachment=attachment)
 
 
 @require(Capability.LEARN)

@@ -73,26 +73,11 @@ def path_figures(initiative: Initiative) -> PathFigures | None:
 
 
 def _visited(first_sent: dict[int, dt.datetime]) -> int:
-    from leerpad.accounts.models import Person
-    from leerpad.lrs.models import Statement
-    from leerpad.lrs.queries import person_ifis
+    """People with any statement within VISIT_WINDOW of their first message."""
+    from leerpad.campaigns.results import PersonFacts, visited
 
-    ids = list(first_sent)
-    found: set[int] = set()
-    for start in range(0, len(ids), BATCH):
-        by_ifi: dict[str, int] = {}
-        for person in Person.objects.filter(pk__in=ids[start : start + BATCH]):
-            for ifi in person_ifis(person):
-                by_ifi[ifi] = person.pk
-        begin = min(first_sent[pk] for pk in by_ifi.values())
-        rows = Statement.objects.filter(
-            actor_ifi__in=list(by_ifi), voided=False, timestamp__gte=begin
-        ).values_list("actor_ifi", "timestamp")
-        for ifi, when in rows:
-            pk = by_ifi[ifi]
-            if first_sent[pk] <= when <= first_sent[pk] + VISIT_WINDOW:
-                found.add(pk)
-    return len(found)
+    people = {pk: PersonFacts("", when) for pk, when in first_sent.items()}
+    return len(visited(people, VISIT_WINDOW))
 
 
 def campaign_figures(initiative: Initiative) -> CampaignFigures | None:

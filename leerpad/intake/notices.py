@@ -16,7 +16,7 @@ from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
 from leerpad.accounts.models import Person
-from leerpad.campaigns.models import Notification
+from leerpad.campaigns import services as campaign_services
 from leerpad.core.access import Role
 from leerpad.core.links import absolute_url
 from leerpad.intake.models import Event, Request
@@ -79,9 +79,7 @@ def notify(person: Person, request: Request, event: Event, *, email: bool = True
     with translation.override(person.language or settings.LANGUAGE_CODE):
         title, body = _texts(request, event)
         link_text = _("See the request")
-    Notification.objects.create(
-        person=person, title=title, body=body, link=link, link_text=link_text
-    )
+    campaign_services.notify(person, title=title, body=body, link=link, link_text=link_text)
     if email and person.email and _EMAIL_ON.get():
         text = f"{body}\n\n{absolute_url(link)}\n"
         message = EmailMultiAlternatives(title, text, None, [person.email])
@@ -101,8 +99,8 @@ def tell_managers(request: Request, event: Event) -> None:
             title = _("Parked request back for review: “%(title)s”") % {"title": request.title}
             body = _("Its revisit date has come. Score it again, plan it or decide.")
             link_text = _("Open the request")
-        Notification.objects.create(
-            person=manager,
+        campaign_services.notify(
+            manager,
             title=title,
             body=body,
             link=reverse("intake:request", args=[request.pk]),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.urls import reverse
@@ -12,7 +13,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from leerpad.accounts.models import Location, Person
-from leerpad.campaigns.models import Campaign, Notification
+from leerpad.campaigns import services as campaign_services
+from leerpad.campaigns.models import Campaign
 from leerpad.catalog.models import ContentItem
 from leerpad.core.logging import get_logger
 from leerpad.sparks.media import Prepared
@@ -123,10 +125,10 @@ def link_spark(
     spark.save(update_fields=["catalog_item", "campaign", "status", "moved_at", "used_at"])
     sender = spark.sender
     if tell and sender is not None:
-        with translation.override(sender.language):
+        with translation.override(sender.language or settings.LANGUAGE_CODE):
             became = _became(new_item, new_campaign, sender.language)
-            Notification.objects.create(
-                person=sender,
+            campaign_services.notify(
+                sender,
                 title=gettext("Your spark started something"),
                 body=gettext(
                     "Thank you! Your spark of %(date)s became %(became)s."

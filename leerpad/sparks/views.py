@@ -19,8 +19,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from leerpad.accounts.models import Location, Person
+from leerpad.core import files
 from leerpad.core.access import Capability, can, require
-from leerpad.sparks import forms, queries, services, serving
+from leerpad.sparks import forms, queries, services
 from leerpad.sparks.models import FieldVisit, Kind, Spark, Status
 
 PER_PAGE = 20
@@ -96,18 +97,11 @@ def media(request: HttpRequest, pk: int, part: str) -> HttpResponse:
     if not queries.may_see_media(request.user, spark):
         raise PermissionDenied
     stored = spark.thumbnail if part == "thumb" else spark.media
-    if not stored:
-        raise Http404
-    try:
-        size = stored.size
-        handle = stored.open("rb")
-    except OSError:
-        raise Http404 from None
     content_type = (
         "image/jpeg" if part == "thumb" else spark.media_type or "application/octet-stream"
     )
     # A streamed file is no HttpResponse to the type checker; `require` is typed for one.
-    return cast(HttpResponse, serving.serve(request, handle, size, content_type))
+    return cast(HttpResponse, files.serve(request, stored, content_type))
 
 
 # --- The team's board and spark page ------------------------------------------------------
