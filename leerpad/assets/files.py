@@ -1,25 +1,31 @@
-"""What may be uploaded, and thumbnails: images must open in Pillow, other kinds pass an
-allow-list of extensions and content types, each kind has a size limit."""
+"""What may be uploaded, and thumbnails: images go through the shared image check
+(leerpad/core/images.py: a real JPEG, PNG, GIF or WebP, not too many pixels) and are saved
+again without their metadata (EXIF with GPS, XMP); other kinds pass an allow-list of
+extensions and content types; each kind has a size limit. Videos and audio are stored as
+they came, with their metadata: there is no ffmpeg here to rewrite them."""
 
 from __future__ import annotations
 
-import io
 import mimetypes
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
+from django.utils.translation import gettext_lazy
 
 from leerpad.assets.models import Kind
+from leerpad.core import images
 
 MB = 1024 * 1024
 MAX_SIZE_MB = {Kind.IMAGE: 20, Kind.DOCUMENT: 50, Kind.AUDIO: 100, Kind.VIDEO: 500}
 MAX_PROOF_MB = 10
 THUMBNAIL_PX = 320
+# JPEG and WebP are saved again to drop their metadata: high quality, these are masters.
+IMAGE_QUALITY = 92
 
 EXTENSIONS: dict[str, dict[str, str]] = {
     Kind.IMAGE: {
@@ -51,6 +57,11 @@ EXTENSIONS: dict[str, dict[str, str]] = {
     },
 }
 PILLOW_FORMATS = {"JPEG", "PNG", "GIF", "WEBP"}
+# The library's wording of the shared image check (size limits are checked per kind here).
+IMAGE_MESSAGES = images.Messages(
+    unreadable=gettext_lazy("This file is not an image Leerpad can read."),
+    wrong_format=gettext_lazy("This is not a JPEG, PNG, GIF or WebP image."),
+)
 PROOF_EXTENSIONS = {
     ".pdf": "application/pdf",
     ".jpg": "image/jpeg",
@@ -74,6 +85,7 @@ class Checked:
     size: int
     width: int | None = None
     height: int | None = None
+    image: images.Facts | None = None
 
 
 def limits_text() -> str:
@@ -115,31 +127,37 @@ def check_upload(upload: UploadedFile, kind: str) -> Checked:
         )
     if kind != Kind.IMAGE:
         return Checked(content_type, size)
-    width, height, fmt = _image_facts(upload)
-    if fmt not in PILLOW_FORMATS:
-        raise ValidationError(_("This is not a JPEG, PNG, GIF or WebP image."))
-    return Checked(Image.MIME.get(fmt, content_type), size, width, height)
+    facts = images.check(upload, formats=PILLOW_FORMATS, messages=IMAGE_MESSAGES)
+    return Checked(facts.content_type, size, facts.width, facts.height, facts)
 
 
-def _image_facts(upload: UploadedFile) -> tuple[int, int, str]:
-    upload.seek(0)
-    try:
-        with Image.open(upload) as image:
-            image.verify()
+def clean_image(upload: UploadedFile, checked: Checked) -> tuple[File[Any], Checked]:
+    """The image saved again without EXIF/GPS, XMP or text, turned upright (the shared
+    check in leerpad/core/images.py), and its facts after that.
+
+    GIF and animated images are kept as they came: GIF has no EXIF block and saving again
+    would keep the first frame only. Raises ValidationError when it cannot be decoded.
+    """
+    facts = checked.image
+    if facts is None or facts.format == "GIF" or facts.animated:
         upload.seek(0)
-        # verify() leaves the image unusable; open again for the size.
-        with Image.open(upload) as image:
-            width, height = image.size
-            fmt = image.format or ""
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError, SyntaxError):
-        raise ValidationError(_("This file is not an image Leerpad can read.")) from None
-    finally:
-        upload.seek(0)
-    return width, height, fmt
+        return upload, checked
+    cleaned = images.strip_metadata(upload, facts, quality=IMAGE_QUALITY, messages=IMAGE_MESSAGES)
+    stem = Path(upload.name or "image").stem or "image"
+    content = ContentFile(cleaned.data, name=f"{stem}.{cleaned.facts.extension}")
+    return content, Checked(
+        checked.content_type,
+        len(cleaned.data),
+        cleaned.facts.width,
+        cleaned.facts.height,
+        cleaned.facts,
+    )
 
 
-def check_proof(upload: UploadedFile) -> str:
-    """A consent's proof: a PDF or a photo of the signed form; returns the content type."""
+def check_proof(upload: UploadedFile) -> File[Any]:
+    """A consent's proof: a PDF or a photo of the signed form. Returns the file to store:
+    a photo is checked like any image and saved again without its metadata, since a phone
+    photo of a signed form carries the GPS position of where it was signed."""
     size = upload.size or 0
     if size == 0:
         raise ValidationError(_("The file is empty."))
@@ -148,23 +166,18 @@ def check_proof(upload: UploadedFile) -> str:
     suffix = _suffix(upload.name or "")
     if suffix not in PROOF_EXTENSIONS:
         raise ValidationError(_("The proof must be a PDF, JPEG or PNG file."))
-    return PROOF_EXTENSIONS[suffix]
+    if PROOF_EXTENSIONS[suffix] == "application/pdf":
+        return upload
+    facts = images.check(upload, formats={"JPEG", "PNG"}, messages=IMAGE_MESSAGES)
+    cleaned = images.strip_metadata(upload, facts, quality=IMAGE_QUALITY, messages=IMAGE_MESSAGES)
+    stem = Path(upload.name or "proof").stem or "proof"
+    return ContentFile(cleaned.data, name=f"{stem}.{cleaned.facts.extension}")
 
 
-def thumbnail(upload: UploadedFile) -> ContentFile[bytes] | None:
+def thumbnail(source: bytes | UploadedFile) -> ContentFile[bytes] | None:
     """A small PNG of an image for the library's list (None when Pillow cannot make one)."""
-    upload.seek(0)
-    try:
-        with Image.open(upload) as image:
-            image.thumbnail((THUMBNAIL_PX, THUMBNAIL_PX))
-            converted = image.convert("RGBA") if image.mode not in ("RGB", "RGBA") else image
-            out = io.BytesIO()
-            converted.save(out, format="PNG")
-    except (OSError, ValueError):
-        return None
-    finally:
-        upload.seek(0)
-    return ContentFile(out.getvalue(), name="thumb.png")
+    data = images.thumbnail(source, THUMBNAIL_PX, fmt="PNG")
+    return ContentFile(data, name="thumb.png") if data is not None else None
 
 
 def content_type_for(name: str) -> str:

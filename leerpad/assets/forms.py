@@ -129,12 +129,29 @@ class VersionForm(forms.Form):
         return upload
 
 
+def consent_people() -> Any:
+    """Who a consent can name: everyone active in Leerpad (picked by search, not a list)."""
+    return Person.objects.filter(is_active=True)
+
+
 class ConsentForm(forms.Form):
+    # A hidden id filled by the person picker (assets/_person_picker.html): the list of
+    # everyone would be thousands of options.
     person = forms.ModelChoiceField(
         label=_("Person"),
-        queryset=Person.objects.filter(is_active=True).order_by("first_name", "last_name"),
+        queryset=Person.objects.none(),
         required=False,
-        help_text=_("Someone in Leerpad; or type a name below for someone outside it."),
+        widget=forms.HiddenInput,
+        error_messages={
+            "invalid_choice": _(
+                "That person is not in Leerpad (or no longer active). Search again and "
+                "pick someone from the list."
+            )
+        },
+        help_text=_(
+            "Someone in Leerpad: type a name or e-mail and pick them. For someone outside "
+            "Leerpad, type the name below."
+        ),
     )
     name = forms.CharField(label=_("Name (outside Leerpad)"), max_length=200, required=False)
     scopes = forms.MultipleChoiceField(
@@ -146,12 +163,26 @@ class ConsentForm(forms.Form):
     )
     proof = forms.FileField(label=_("Proof"), required=False)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
+    # Shown only when the consent would leave places that use the asset uncovered.
+    confirm_uncovered = forms.BooleanField(
+        label=_("I confirm: these places take the asset down (or stop using it)."),
+        required=False,
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        person = self.fields["person"]
+        if isinstance(person, forms.ModelChoiceField):
+            person.queryset = consent_people()
         self.fields["proof"].help_text = gettext(
             "The signed form: PDF, JPEG or PNG, up to %(limit)s MB."
         ) % {"limit": files.MAX_PROOF_MB}
+
+    def chosen_person(self) -> Person | None:
+        """The person picked so far, shown in the picker again when the form comes back
+        with errors (None: nobody picked, or an unknown id)."""
+        chosen: Person | None = getattr(self, "cleaned_data", {}).get("person")
+        return chosen
 
     def clean_proof(self) -> Any:
         proof = self.cleaned_data.get("proof")
@@ -162,7 +193,11 @@ class ConsentForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         person, name = data.get("person"), (data.get("name") or "").strip()
-        if person is None and not name:
+        searched = (self.data.get("person_q") or "").strip()
+        if person is None and not name and searched and "person" not in self.errors:
+            # Typed in the search but did not pick (or pressed Enter in it).
+            self.add_error("person", _("Pick the person from the search results under the field."))
+        elif person is None and not name:
             self.add_error(
                 "name", _("Choose the person, or type the name of someone outside Leerpad.")
             )

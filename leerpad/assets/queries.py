@@ -4,13 +4,14 @@ library list with its filters, and the warnings a place shows for the assets it 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from leerpad.assets.models import Asset, AssetUse, AssetVersion, Consent
+from leerpad.assets.models import Asset, AssetUse, AssetVersion, Consent, Use
 from leerpad.assets.rules import (
     WARN_DAYS,
     ConsentTerm,
@@ -62,6 +63,54 @@ def usability_of(asset: Asset, today: dt.date | None = None) -> Usability:
         today or timezone.localdate(),
         asset.consent_unverifiable_on,
     )
+
+
+# Which use a place relies on: a catalogue item is learning, a campaign is marketing.
+PLACE_USE = {"item": Use.LEARNING.value, "campaign": Use.MARKETING.value}
+# The order of a record not saved yet: it gets the highest id, so it wins a tie.
+_NEW_RECORD = 2**62
+
+
+@dataclass(frozen=True)
+class UncoveredUse:
+    """A place that uses the asset for a use a new consent would not cover."""
+
+    use: AssetUse
+    scope: str  # Use value: "learning" or "marketing"
+
+    @property
+    def scope_label(self) -> str:
+        return str(Use(self.scope).label)
+
+
+def uncovered_uses(
+    asset: Asset, *, subject: str, scopes: Collection[str], given_on: dt.date
+) -> list[UncoveredUse]:
+    """The places already using the asset that a new consent (not saved yet) would leave
+    uncovered: it becomes the counting record of `subject` (a renewal replaces the
+    person's earlier one) but no longer includes the use the place relies on.
+
+    A record that would not count (an older date than the person's latest) changes
+    nothing and leaves nothing uncovered.
+    """
+    new = ConsentTerm(
+        subject=subject,
+        given_on=given_on,
+        valid_until=given_on,
+        scopes=frozenset(scopes),
+        order=_NEW_RECORD,
+    )
+    if new not in counting([*consent_terms(asset), new]):
+        return []
+    missing = {use for use in PLACE_USE.values() if use not in new.scopes}
+    if not missing:
+        return []
+    found = []
+    for use in uses_of(asset):
+        scope = PLACE_USE["item"] if use.item_id else PLACE_USE["campaign"]
+        if scope in missing:
+            found.append(UncoveredUse(use, scope))
+    return found
 
 
 def _with_details(qs: QuerySet[Asset]) -> QuerySet[Asset]:

@@ -6,8 +6,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
@@ -28,6 +30,21 @@ TAG_PATTERN = re.compile(r"^[\w][\w &+-]{0,39}$")
 
 class UseError(ValueError):
     """A place cannot use the asset; the message says why (shown to the person)."""
+
+
+class UncoveredUses(ValidationError):
+    """A new consent would not cover places that already use the asset; saving it needs
+    an explicit confirmation (those places must then take the asset down)."""
+
+    def __init__(self, uses: list[queries.UncoveredUse]) -> None:
+        super().__init__(
+            _(
+                "This consent does not cover how the asset is already used. Confirm that "
+                "those places will take it down, or keep that use in the consent."
+            ),
+            code="uncovered_uses",
+        )
+        self.uses = uses
 
 
 @dataclass(frozen=True)
@@ -78,6 +95,10 @@ def _store_version(
     asset: Asset, upload: UploadedFile, note: str, by: Person | None
 ) -> AssetVersion:
     checked = files.check_upload(upload, asset.kind)
+    content: File[Any] = upload
+    if asset.kind == "image":
+        # Stored without EXIF (GPS, camera, time) and XMP, upright; see files.clean_image.
+        content, checked = files.clean_image(upload, checked)
     number = (asset.versions.aggregate(n=Max("number"))["n"] or 0) + 1
     version = AssetVersion(
         asset=asset,
@@ -90,10 +111,11 @@ def _store_version(
         note=note.strip()[:300],
         uploaded_by=by,
     )
-    version.file.save(upload.name or "file", upload, save=False)
+    version.file.save(content.name or upload.name or "file", content, save=False)
     try:
         if asset.kind == "image":
-            thumb = files.thumbnail(upload)
+            content.seek(0)
+            thumb = files.thumbnail(content.read())
             if thumb is not None:
                 version.thumbnail.save("thumb.png", thumb, save=False)
         version.save()
@@ -182,7 +204,13 @@ def add_consent(
     proof: UploadedFile | None = None,
     note: str = "",
     by: Person | None,
+    uncovered_confirmed: bool = False,
 ) -> Consent:
+    """Record a person's consent; a later record of the same person replaces theirs.
+
+    Raises UncoveredUses when the new record would count but not cover a use the asset
+    already has (a catalogue item, a campaign), unless `uncovered_confirmed`.
+    """
     name = " ".join(name.split())
     if person is None and not name:
         raise ValidationError(_("Choose the person, or type the name of someone outside Leerpad."))
@@ -191,6 +219,12 @@ def add_consent(
     scopes = _clean_uses(scopes)
     if not scopes:
         raise ValidationError(_("Tick at least one use the person agreed to."))
+    # Lock the asset: a place added meanwhile is counted in the check below.
+    Asset.objects.select_for_update().filter(pk=asset.pk).first()
+    subject = Consent(person=person, name="" if person is not None else name).subject
+    uncovered = queries.uncovered_uses(asset, subject=subject, scopes=scopes, given_on=given_on)
+    if uncovered and not uncovered_confirmed:
+        raise UncoveredUses(uncovered)
     consent = Consent(
         asset=asset,
         person=person,
@@ -202,10 +236,12 @@ def add_consent(
         recorded_by=by,
     )
     if proof is not None:
-        files.check_proof(proof)
-        consent.proof.save(proof.name or "proof", proof, save=False)
+        stored = files.check_proof(proof)
+        consent.proof.save(stored.name or "proof", stored, save=False)
     consent.save()
     Asset.objects.filter(pk=asset.pk).update(updated_at=timezone.now())
+    if uncovered:
+        log.info("assets.consent_uncovers", asset=asset.pk, places=len(uncovered))
     return consent
 
 

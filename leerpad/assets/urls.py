@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern] = [
     path("<int:pk>/edit/", views.asset_edit, name="edit"),
     path("<int:pk>/versions/new/", views.version_new, name="version_new"),
     path("<int:pk>/consents/new/", views.consent_new, name="consent_new"),
+    path("people/", views.people, name="people"),
     path("<int:pk>/places/", views.places, name="places"),
     path("<int:pk>/places/add/", views.use_add, name="use_add"),
     path("versions/<int:pk>/download/", views.download, name="download"),

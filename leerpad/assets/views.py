@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from leerpad.accounts.models import Person
+from leerpad.accounts.queries import people_directory
 from leerpad.assets import forms, queries, services
 from leerpad.assets.files import content_type_for
 from leerpad.assets.models import Asset, AssetUse, AssetVersion, Consent
@@ -26,6 +27,7 @@ from leerpad.core.access import Capability, require
 
 PER_PAGE = 24
 PLACE_RESULTS = 8
+PEOPLE_RESULTS = 20
 
 
 def _person(request: HttpRequest) -> Person:
@@ -170,6 +172,7 @@ def version_new(request: HttpRequest, pk: int) -> HttpResponse:
 def consent_new(request: HttpRequest, pk: int) -> HttpResponse:
     found = _editable(request, pk)
     form = forms.ConsentForm(request.POST or None, request.FILES or None)
+    uncovered: list[queries.UncoveredUse] = []
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -183,13 +186,60 @@ def consent_new(request: HttpRequest, pk: int) -> HttpResponse:
                 proof=d["proof"] or None,
                 note=d["note"],
                 by=_person(request),
+                uncovered_confirmed=d["confirm_uncovered"],
             )
+        except services.UncoveredUses as exc:
+            uncovered = exc.uses
+            form.add_error("confirm_uncovered", exc)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _("The consent is recorded."))
+            if d["confirm_uncovered"]:
+                messages.warning(
+                    request,
+                    _(
+                        "The consent is recorded. Take the asset down from the places it "
+                        "no longer covers, then remove them below."
+                    ),
+                )
+            else:
+                messages.success(request, _("The consent is recorded."))
             return redirect(found)
-    return render(request, "assets/consent_form.html", {"form": form, "asset": found})
+    return render(
+        request,
+        "assets/consent_form.html",
+        {
+            "form": form,
+            "asset": found,
+            "uncovered": uncovered,
+            "chosen": form.chosen_person(),
+            "had_proof": bool(request.FILES.get("proof")),
+        },
+    )
+
+
+@require(Capability.USE_WORKSPACE)
+@require_GET
+def people(request: HttpRequest) -> HttpResponse:
+    """The person picker of the consent form (htmx): up to PEOPLE_RESULTS people matching
+    a name or e-mail, or, with `pick`, the picker showing the one picked."""
+    if "pick" in request.GET:
+        # An empty or unknown pick gives the empty picker ("Change" uses that).
+        pick = _int_or_none(request.GET.get("pick"))
+        chosen = forms.consent_people().filter(pk=pick).first() if pick is not None else None
+        return render(request, "assets/_person_picker.html", {"chosen": chosen, "picking": True})
+    search = request.GET.get("person_q", "").strip()[:100]
+    found: list[Person] = []
+    more = False
+    if len(search) >= 2:
+        # The people directory's search (name words, e-mail), active people only.
+        matches = list(people_directory(search=search)[: PEOPLE_RESULTS + 1])
+        found, more = matches[:PEOPLE_RESULTS], len(matches) > PEOPLE_RESULTS
+    return render(
+        request,
+        "assets/_person_results.html",
+        {"people": found, "more": more, "person_q": search, "limit": PEOPLE_RESULTS},
+    )
 
 
 @require(Capability.USE_WORKSPACE)

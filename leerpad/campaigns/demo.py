@@ -460,6 +460,8 @@ def _simulate(
                 attempts=1,
                 sent_at=sent,
                 variant=arm,
+                location_id=person.location_id,
+                job_role_id=person.job_role_id,
                 created_at=sent,
             )
         )

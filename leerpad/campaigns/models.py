@@ -284,6 +284,26 @@ class Delivery(models.Model):
     # The experiment arm the person was assigned to ("A", "B", ... or HOLDOUT_KEY); the
     # assignment itself is computed (campaigns.experiments), this copy lets reports group.
     variant = models.CharField(_("variant"), max_length=12, blank=True, default="")
+    # Where the person worked and in which job role when the row was planned: the report
+    # "what works for whom" groups by these, so someone who moves later still counts for
+    # the place the message reached them. Planning copies them from the person; rows from
+    # before this snapshot existed were filled from the person's values at migration time.
+    location = models.ForeignKey(
+        "accounts.Location",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("location when planned"),
+    )
+    job_role = models.ForeignKey(
+        "accounts.JobRole",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("job role when planned"),
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:

@@ -1,7 +1,8 @@
 """A person's campaign data for their GDPR export and erasure
 (`privacy.signals.personal_data`, `erase_personal_data`): the messages planned or sent to
-them (what they said, when, whether the link was followed), their notifications and their
-message preferences. Segments and campaigns themselves hold no personal data."""
+them (what they said, when, whether the link was followed, and the location and job role
+they had when it was planned), their notifications and their message preferences.
+Segments and campaigns themselves hold no personal data."""
 
 from __future__ import annotations
 
@@ -17,7 +18,9 @@ from leerpad.privacy.signals import erase_personal_data
 
 def personal_data(sender: Any, person: Person, **_: Any) -> tuple[str, dict[str, Any]]:
     pref = Preference.objects.filter(person=person).first()
-    deliveries = Delivery.objects.filter(person=person).select_related("campaign")
+    deliveries = Delivery.objects.filter(person=person).select_related(
+        "campaign", "location", "job_role"
+    )
     return "campaigns", {
         "preferences": (
             {
@@ -38,6 +41,9 @@ def personal_data(sender: Any, person: Person, **_: Any) -> tuple[str, dict[str,
                 "planned_for": iso(d.scheduled_for),
                 "sent_at": iso(d.sent_at),
                 "link_followed_at": iso(d.clicked_at),
+                # Kept with the message for the report "what works for whom".
+                "location_when_planned": d.location.name if d.location else None,
+                "job_role_when_planned": d.job_role.name if d.job_role else None,
                 "content": {k: v for k, v in d.payload.items() if k not in ("link", "unsubscribe")},
             }
             for d in deliveries.order_by("scheduled_for", "pk")

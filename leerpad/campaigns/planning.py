@@ -278,8 +278,17 @@ def _write(
     variants: dict[str, Variant] | None = None,
 ) -> int:
     created = 0
+    # Where each person works now, copied onto their rows (one query per batch): the report
+    # groups by it, so a later move does not rewrite where the message reached them.
+    places = {
+        pk: (location, role)
+        for pk, location, role in Person.objects.filter(
+            pk__in=[d.person_id for d in decisions]
+        ).values_list("pk", "location_id", "job_role_id")
+    }
     for d in decisions:
         pref = prefs.get(d.person_id)
+        location_id, job_role_id = places.get(d.person_id, (None, None))
         for message in _messages_of(d, messages, variants or {}):
             reason = d.reason
             if not reason and pref and message.channel in pref.opted_out:
@@ -296,6 +305,8 @@ def _write(
                     "scheduled_for": d.at,
                     "next_attempt_at": None if reason else d.at,
                     "variant": d.variant or "",
+                    "location_id": location_id,
+                    "job_role_id": job_role_id,
                     "created_at": now,
                 },
             )

@@ -2,10 +2,18 @@
 
 The unit is a person in a cell: everyone who was delivered a campaign message in the
 period (status sent, `sent_at` inside it) on that channel / in that time band / on that
-weekday, from that location or job role (the person's current one). A person counts as
-clicked in a cell when any of their messages there was clicked, and as having reached
-the goal when they reached the goal of any campaign whose message they got there, inside
-that campaign's window (`funnel.goal_reached`: the same definition as the funnel).
+weekday, from that location or job role. Location and job role are the ones the
+message was planned under (`Delivery.location` / `Delivery.job_role`, copied from the
+person by planning), not the person's current ones: someone who moved from Gent to Liège
+after a campaign still counts for Gent. A person counts as clicked in a cell when any of
+their messages there was clicked, and as having reached the goal when they reached the
+goal of any campaign whose message they got there, inside that campaign's window
+(`funnel.goal_reached`: the same definition as the funnel).
+
+A person who moved during the period can have messages from two locations (or job roles)
+in one column. They still count in one row of that column only, the row of their latest
+message there, with all their messages of that column: the privacy rules below need
+everyone in exactly one row of a column.
 
 Send times are read in the recipient's own time zone (their preference, else the
 company's): morning 9-12, midday 12-14, afternoon 14-18, anything else "other".
@@ -109,18 +117,22 @@ class Touch:
 
 
 def touches(start: dt.datetime, end: dt.datetime) -> list[Touch]:
-    """Every message delivered in [start, end), with its click and its campaign's goal."""
+    """Every message delivered in [start, end), with its click and its campaign's goal, in
+    the order they were sent."""
     rows = list(
         Delivery.objects.filter(status=Delivery.Status.SENT, sent_at__gte=start, sent_at__lt=end)
         .exclude(sent_at=None)
+        # Send order: for a person with messages from two rows in one column, `table`
+        # lets the latest decide the row.
+        .order_by("sent_at", "pk")
         .values_list(
             "campaign_id",
             "person_id",
             "channel",
             "sent_at",
             "clicked_at",
-            "person__location_id",
-            "person__job_role_id",
+            "location_id",
+            "job_role_id",
             "person__campaign_preference__time_zone",
         )
     )
@@ -281,12 +293,18 @@ def _best_line(cells: list[tuple[str, str, CellFigures]], metric: str, k: int) -
 
 
 def table(found: list[Touch], compare: str, by: str, k: int | None = None) -> Table:
+    """The table of `found` (in send order): one row per location or job role, one column
+    per channel, time band or weekday."""
     size = guard.min_group_size() if k is None else k
+    # One row per person and column, the row of their latest message there, so that the
+    # rows of a column partition its people (what `guard.suppress` needs).
+    row_of = {(t.person_id, t.key(compare)): t.key(by) for t in found}
     grouped: dict[tuple[str, str], list[Touch]] = defaultdict(list)
     per_column: dict[str, list[Touch]] = defaultdict(list)
     for touch in found:
-        grouped[(touch.key(by), touch.key(compare))].append(touch)
-        per_column[touch.key(compare)].append(touch)
+        col = touch.key(compare)
+        grouped[(row_of[(touch.person_id, col)], col)].append(touch)
+        per_column[col].append(touch)
     columns = _column_labels(compare, per_column)
     rows = _row_labels(by, {row for row, _col in grouped})
     figures = {key: _figures(touches_) for key, touches_ in grouped.items()}

@@ -165,7 +165,11 @@ def visited(
     latest = max(p.start for p in people.values()) + window
     by_ifi: dict[str, int] = {}
     for chunk in _chunks(list(people)):
-        for person in Person.objects.filter(pk__in=chunk).only("pk", "email"):
+        # person_ifis builds the xAPI agent, which reads the name: load it with the rest,
+        # or each person costs two more queries.
+        for person in Person.objects.filter(pk__in=chunk).only(
+            "pk", "email", "first_name", "last_name"
+        ):
             for ifi in person_ifis(person):
                 by_ifi[ifi] = person.pk
     found: set[int] = set()

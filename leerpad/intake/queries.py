@@ -218,6 +218,12 @@ COLUMNS: tuple[tuple[str, _StrPromise, tuple[str, ...]], ...] = (
     ("declined", _("Declined"), (Request.Status.DECLINED,)),
     ("done", _("Done"), (Request.Status.DONE,)),
 )
+# Shown only through their list (the board has no column for them).
+WITHDRAWN_COLUMN: tuple[str, _StrPromise, tuple[str, ...]] = (
+    "withdrawn",
+    _("Withdrawn"),
+    (Request.Status.WITHDRAWN,),
+)
 CARDS_PER_COLUMN = 50
 
 
@@ -228,10 +234,13 @@ class Column:
     count: int
     cards: list[Request]
 
+    @property
+    def more(self) -> bool:
+        """More requests than the column shows: it links to the whole list."""
+        return self.count > len(self.cards)
 
-def board(*, quarter: str = "", sponsor: str = "") -> list[Column]:
-    """The requests by status. `quarter` keeps accepted/done requests of that quarter
-    (open ones have no quarter yet and stay); `sponsor` matches a sponsor's name."""
+
+def _filtered(quarter: str, sponsor: str) -> QuerySet[Request]:
     found = Request.objects.select_related("sponsor", "requester", "project")
     if quarter:
         found = found.filter(Q(project__quarter=quarter) | Q(project__isnull=True))
@@ -244,11 +253,43 @@ def board(*, quarter: str = "", sponsor: str = "") -> list[Column]:
                 | Q(sponsor_name__icontains=word)
             )
         found = found.filter(terms)
+    return found
+
+
+def board(*, quarter: str = "", sponsor: str = "") -> list[Column]:
+    """The requests by status, the newest `CARDS_PER_COLUMN` of each column (with the
+    column's full count). `quarter` keeps accepted/done requests of that quarter (open
+    ones have no quarter yet and stay); `sponsor` matches a sponsor's name."""
+    found = _filtered(quarter, sponsor)
     columns = []
     for key, label, statuses in COLUMNS:
         cards = found.filter(status__in=statuses).order_by("-created_at", "-id")
         columns.append(Column(key, str(label), cards.count(), list(cards[:CARDS_PER_COLUMN])))
     return columns
+
+
+def column_label(key: str) -> str | None:
+    for column_key, label, _statuses in (*COLUMNS, WITHDRAWN_COLUMN):
+        if column_key == key:
+            return str(label)
+    return None
+
+
+def column_requests(key: str, *, quarter: str = "", sponsor: str = "") -> QuerySet[Request]:
+    """Every request of one board column (or of the withdrawn ones), newest first, with
+    the board's filters: the list behind a column's "Show all"."""
+    for column_key, _label, statuses in (*COLUMNS, WITHDRAWN_COLUMN):
+        if column_key == key:
+            return (
+                _filtered(quarter, sponsor)
+                .filter(status__in=statuses)
+                .order_by("-created_at", "-id")
+            )
+    raise KeyError(key)
+
+
+def withdrawn_count(*, quarter: str = "", sponsor: str = "") -> int:
+    return column_requests("withdrawn", quarter=quarter, sponsor=sponsor).count()
 
 
 def mine(person: AnyUser) -> QuerySet[Request]:

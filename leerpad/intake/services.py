@@ -67,16 +67,37 @@ def submit(
     return request
 
 
+def _locked(request: Request) -> Request:
+    """The request's row as it is now, locked until the transaction ends. Pages load a
+    request before the manager clicks; checking that copy would let two people deciding
+    at once both pass, and the second would overwrite the first."""
+    try:
+        return Request.objects.select_for_update(of=("self",)).get(pk=request.pk)
+    except Request.DoesNotExist:
+        raise IntakeError(_("This request no longer exists.")) from None
+
+
+def _sync(stale: Request, fresh: Request, fields: Iterable[str]) -> None:
+    """Give the caller's copy the values just written, so it does not stay stale."""
+    for field in fields:
+        setattr(stale, field, getattr(fresh, field))
+
+
 @transaction.atomic
 def withdraw(request: Request, *, by: Person) -> Request:
-    if request.requester_id != by.pk:
+    fresh = _locked(request)
+    if fresh.requester_id != by.pk:
         raise IntakeError(_("Only the person who asked can withdraw the request."))
-    if request.is_decided:
-        raise IntakeError(_("This request is already decided; it cannot be withdrawn."))
-    request.status = Request.Status.WITHDRAWN
-    request.save(update_fields=["status"])
-    Event.objects.create(request=request, kind=Event.Kind.WITHDRAWN, by=by)
-    return request
+    if fresh.is_decided:
+        raise IntakeError(
+            _("This request is already %(status)s; it cannot be withdrawn.")
+            % {"status": fresh.get_status_display().lower()}
+        )
+    fresh.status = Request.Status.WITHDRAWN
+    fresh.save(update_fields=["status"])
+    Event.objects.create(request=fresh, kind=Event.Kind.WITHDRAWN, by=by)
+    _sync(request, fresh, ["status"])
+    return fresh
 
 
 @transaction.atomic
@@ -89,24 +110,30 @@ def score(
     risk: int,
     effort_days: Decimal,
 ) -> Request:
-    if request.is_decided:
-        raise IntakeError(_("This request is decided; reopen it before scoring it again."))
+    fresh = _locked(request)
+    if fresh.is_decided:
+        message = _("This request is already %(status)s.")
+        if fresh.status in REOPENABLE:
+            message += " " + _("Reopen it before scoring it again.")
+        raise IntakeError(message % {"status": fresh.get_status_display().lower()})
     for part in (value, urgency, risk):
         if not 1 <= part <= 10:
             raise IntakeError(_("Value, urgency and risk reduction are scored from 1 to 10."))
     if effort_days < Decimal("0.5"):
         raise IntakeError(_("Effort is at least half a person-day."))
-    request.value, request.urgency, request.risk = value, urgency, risk
-    request.effort_days = effort_days
-    request.scored_by = by
-    request.scored_at = timezone.now()
-    if request.status == Request.Status.NEW:
-        request.status = Request.Status.SCORED
-    request.save()
+    fresh.value, fresh.urgency, fresh.risk = value, urgency, risk
+    fresh.effort_days = effort_days
+    fresh.scored_by = by
+    fresh.scored_at = timezone.now()
+    if fresh.status == Request.Status.NEW:
+        fresh.status = Request.Status.SCORED
+    fields = ["value", "urgency", "risk", "effort_days", "scored_by", "scored_at", "status"]
+    fresh.save(update_fields=fields)
     # No note: the current score is on the request page, and a note would be frozen in
     # the scorer's language while the requester may read another.
-    Event.objects.create(request=request, kind=Event.Kind.SCORED, by=by)
-    return request
+    Event.objects.create(request=fresh, kind=Event.Kind.SCORED, by=by)
+    _sync(request, fresh, fields)
+    return fresh
 
 
 @transaction.atomic
@@ -140,18 +167,46 @@ def save_capacity(
 def set_pin(request: Request, pin: str) -> Request:
     if pin not in Request.Pin.values:
         raise IntakeError(_("Unknown pin."))
-    request.pin = pin
-    request.save(update_fields=["pin"])
-    return request
+    fresh = _locked(request)
+    # A plan page opened before the decision must not pin a decided request: the pin
+    # would come back with it if it were ever reopened.
+    _check_open(fresh, request)
+    fresh.pin = pin
+    fresh.save(update_fields=["pin"])
+    _sync(request, fresh, ["pin"])
+    return fresh
 
 
-def _check_open(request: Request) -> None:
-    if request.is_decided:
-        raise IntakeError(_("This request is already decided; reopen it first."))
+# Decisions a manager can undo with "Reopen the decision".
+REOPENABLE = frozenset({Request.Status.ACCEPTED, Request.Status.PARKED, Request.Status.DECLINED})
 
 
-def _accept(request: Request, *, by: Person, owner: Person | None, quarter: str) -> Project:
-    _check_open(request)
+def _check_open(fresh: Request, seen: Request | None = None) -> None:
+    """`fresh` is the locked row (see `_locked`); `seen` the copy the page showed, to say
+    when someone else decided in between."""
+    if not fresh.is_decided:
+        return
+    status = fresh.get_status_display().lower()
+    if seen is not None and seen.status != fresh.status:
+        message = _("Someone decided this request meanwhile: it is %(status)s now.")
+        message += " " + _("Nothing was changed.")
+    else:
+        message = _("This request is already %(status)s.")
+    if fresh.status in REOPENABLE:
+        message += " " + _("Reopen it first if the decision must change.")
+    raise IntakeError(message % {"status": status})
+
+
+def _accept(
+    request: Request,
+    *,
+    by: Person,
+    owner: Person | None,
+    quarter: str,
+    seen: Request | None = None,
+) -> Project:
+    """`request` is a row locked by the caller's transaction."""
+    _check_open(request, seen)
     if not request.is_scored or request.effort_days is None:
         raise IntakeError(_("Score the request (with its effort) before accepting it."))
     if not quarters.is_valid(quarter):
@@ -178,7 +233,10 @@ def _accept(request: Request, *, by: Person, owner: Person | None, quarter: str)
 
 @transaction.atomic
 def accept(request: Request, *, by: Person, owner: Person | None, quarter: str) -> Project:
-    return _accept(request, by=by, owner=owner, quarter=quarter)
+    fresh = _locked(request)
+    project = _accept(fresh, by=by, owner=owner, quarter=quarter, seen=request)
+    _sync(request, fresh, ["status", "pin", "revisit_on"])
+    return project
 
 
 @transaction.atomic
@@ -188,64 +246,81 @@ def accept_plan(
     """Accept every request the plan for `quarter` chooses now; `expected` is the set the
     manager saw, so a plan that changed in between (a new score, a pin) is not accepted
     blindly."""
+    expected = set(expected)
+    if not expected:
+        raise IntakeError(_("The plan is empty: nothing to accept."))
+    # Lock the rows first, as every decision does, so a decision taken meanwhile on one of
+    # them (or a second click on "Accept this plan") waits and is then seen here.
+    requests = list(
+        Request.objects.select_for_update(of=("self",))
+        .filter(pk__in=expected, status__in=PLANNABLE)
+        .order_by("pk")
+    )
     view = queries.plan_for(quarter)
     chosen = set(view.plan.solution.chosen) if view.plan else set()
-    if chosen != set(expected):
-        raise IntakeError(_("The plan changed since you opened it. Look at it again."))
-    if not chosen:
-        raise IntakeError(_("The plan is empty: nothing to accept."))
-    requests = Request.objects.select_for_update().filter(pk__in=chosen, status__in=PLANNABLE)
-    if len(requests) != len(chosen):
-        raise IntakeError(_("The plan changed since you opened it. Look at it again."))
+    if len(requests) != len(expected) or chosen != expected:
+        raise IntakeError(
+            _("The plan changed since you opened it; nothing was accepted. Look at it again.")
+        )
     return [_accept(r, by=by, owner=owner, quarter=quarter) for r in requests]
 
 
 @transaction.atomic
 def park(request: Request, *, by: Person, reason: str, revisit_on: dt.date) -> Request:
-    _check_open(request)
+    fresh = _locked(request)
+    _check_open(fresh, request)
     if not reason.strip():
         raise IntakeError(_("Say why the request is parked."))
     if revisit_on <= timezone.localdate():
         raise IntakeError(_("The revisit date must be in the future."))
-    request.status = Request.Status.PARKED
-    request.revisit_on = revisit_on
-    request.pin = Request.Pin.NONE
-    request.save(update_fields=["status", "revisit_on", "pin"])
-    event = Event.objects.create(request=request, kind=Event.Kind.PARKED, by=by, note=reason)
-    notices.tell_requester(request, event)
-    return request
+    fresh.status = Request.Status.PARKED
+    fresh.revisit_on = revisit_on
+    fresh.pin = Request.Pin.NONE
+    fields = ["status", "revisit_on", "pin"]
+    fresh.save(update_fields=fields)
+    event = Event.objects.create(request=fresh, kind=Event.Kind.PARKED, by=by, note=reason)
+    notices.tell_requester(fresh, event)
+    _sync(request, fresh, fields)
+    return fresh
 
 
 @transaction.atomic
 def decline(request: Request, *, by: Person, reason: str) -> Request:
-    _check_open(request)
+    fresh = _locked(request)
+    _check_open(fresh, request)
     if not reason.strip():
         raise IntakeError(_("Say why the request is declined."))
-    request.status = Request.Status.DECLINED
-    request.pin = Request.Pin.NONE
-    request.save(update_fields=["status", "pin"])
-    event = Event.objects.create(request=request, kind=Event.Kind.DECLINED, by=by, note=reason)
-    notices.tell_requester(request, event)
-    return request
+    fresh.status = Request.Status.DECLINED
+    fresh.pin = Request.Pin.NONE
+    fields = ["status", "pin"]
+    fresh.save(update_fields=fields)
+    event = Event.objects.create(request=fresh, kind=Event.Kind.DECLINED, by=by, note=reason)
+    notices.tell_requester(fresh, event)
+    _sync(request, fresh, fields)
+    return fresh
 
 
 @transaction.atomic
 def reopen(request: Request, *, by: Person) -> Request:
     """Undo a decision: the request is open again (scored if it was). An accepted
     request's project goes, with its milestones."""
-    if request.status not in (
-        Request.Status.ACCEPTED,
-        Request.Status.PARKED,
-        Request.Status.DECLINED,
-    ):
-        raise IntakeError(_("Only accepted, parked or declined requests can be reopened."))
-    Project.objects.filter(request=request).delete()
-    request.status = Request.Status.SCORED if request.is_scored else Request.Status.NEW
-    request.revisit_on = None
-    request.save(update_fields=["status", "revisit_on"])
-    event = Event.objects.create(request=request, kind=Event.Kind.REOPENED, by=by)
-    notices.tell_requester(request, event)
-    return request
+    fresh = _locked(request)
+    if fresh.status not in REOPENABLE:
+        if fresh.status == request.status:
+            raise IntakeError(_("Only accepted, parked or declined requests can be reopened."))
+        raise IntakeError(
+            _("Someone changed this request meanwhile: it is %(status)s now. Nothing was changed.")
+            % {"status": fresh.get_status_display().lower()}
+        )
+    Project.objects.filter(request=fresh).delete()
+    fresh.status = Request.Status.SCORED if fresh.is_scored else Request.Status.NEW
+    fresh.revisit_on = None
+    fields = ["status", "revisit_on"]
+    fresh.save(update_fields=fields)
+    event = Event.objects.create(request=fresh, kind=Event.Kind.REOPENED, by=by)
+    notices.tell_requester(fresh, event)
+    _sync(request, fresh, fields)
+    return fresh
 
 
 @transaction.atomic
@@ -296,16 +371,26 @@ def set_owner(project: Project, owner: Person | None) -> Project:
 
 @transaction.atomic
 def close_project(project: Project, *, by: Person) -> Project:
-    if project.status == Project.Status.DONE:
+    # Lock the request row, as reopen does, so closing and reopening at once cannot both
+    # pass; then read the project again under that lock.
+    request = _locked(project.request)
+    fresh = Project.objects.filter(pk=project.pk).first()
+    if fresh is not None and fresh.status == Project.Status.DONE:
         raise IntakeError(_("The project is already done."))
-    project.status = Project.Status.DONE
-    project.save(update_fields=["status"])
-    request = project.request
+    if fresh is None or request.status != Request.Status.ACCEPTED:
+        raise IntakeError(
+            _("Someone changed this request meanwhile: it is %(status)s now. Nothing was changed.")
+            % {"status": request.get_status_display().lower()}
+        )
+    fresh.status = Project.Status.DONE
+    fresh.save(update_fields=["status"])
     request.status = Request.Status.DONE
     request.save(update_fields=["status"])
     event = Event.objects.create(request=request, kind=Event.Kind.DONE, by=by)
     notices.tell_requester(request, event)
-    return project
+    project.status = fresh.status
+    _sync(project.request, request, ["status"])
+    return fresh
 
 
 @transaction.atomic
@@ -316,8 +401,12 @@ def start_initiative(project: Project, *, by: Person) -> Initiative:
     locked = (
         Project.objects.select_for_update(of=("self",))
         .select_related("request", "owner", "initiative")
-        .get(pk=project.pk)
+        .filter(pk=project.pk)
+        .first()
     )
+    if locked is None:
+        # Reopening the request deleted the project while the page was open.
+        raise IntakeError(_("This project no longer exists: its request was reopened."))
     if locked.initiative is not None:
         return locked.initiative
     if locked.status != Project.Status.ACTIVE:

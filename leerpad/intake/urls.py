@@ -13,6 +13,7 @@ urlpatterns: list[URLPattern] = [
     # The LD&M team
     path("", views.board, name="board"),
     path("plan/", views.plan, name="plan"),
+    path("column/<slug:key>/", views.column, name="column"),
     path("<int:pk>/score/", views.score, name="score"),
     path("projects/<int:pk>/", views.project, name="project"),
     path("projects/<int:pk>/close/", views.project_close, name="project_close"),

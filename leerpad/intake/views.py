@@ -5,6 +5,7 @@ plan. Writes go through `services`, reads through `queries`."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -24,6 +25,8 @@ from leerpad.intake import forms, quarters, queries, services
 from leerpad.intake.models import Milestone, Project, Request, Weights
 
 REQUESTS_PER_PAGE = 20
+# The list behind a board column's "Show all".
+COLUMN_PER_PAGE = 50
 
 
 def _person(request: HttpRequest) -> Person:
@@ -81,6 +84,10 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Your request is withdrawn."))
         return redirect("intake:request", found.pk)
+    if found.is_decided:
+        # An old link: asking to confirm what cannot be done would only confuse.
+        messages.info(request, _("This request is already decided; it cannot be withdrawn."))
+        return redirect("intake:request", found.pk)
     return render(request, "intake/withdraw.html", {"req": found})
 
 
@@ -129,6 +136,14 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "intake/request.html", _detail_context(request, found))
 
 
+def _decided_meanwhile(found: Request) -> bool:
+    """After a refused write: was the request decided by someone else since the page
+    loaded it? Then its forms are gone, so the error goes in a message above the page as
+    it is now."""
+    found.refresh_from_db(fields=["status"])
+    return found.is_decided
+
+
 @require(Capability.USE_WORKSPACE)
 @require_POST
 def score(request: HttpRequest, pk: int) -> HttpResponse:
@@ -138,6 +153,9 @@ def score(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.score(found, by=_person(request), **form.cleaned_data)
         except services.IntakeError as exc:
+            if _decided_meanwhile(found):
+                messages.error(request, str(exc))
+                return redirect("intake:request", found.pk)
             form.add_error(None, str(exc))
         else:
             messages.success(request, _("Score saved."))
@@ -177,6 +195,9 @@ def decide(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
                 messages.success(request, _("Declined; the requester has been told."))
             return redirect("intake:request", found.pk)
         except services.IntakeError as exc:
+            if _decided_meanwhile(found):
+                messages.error(request, str(exc))
+                return redirect("intake:request", found.pk)
             form.add_error(None, str(exc))
     context = _detail_context(request, found, **{f"{kind}_form": form, "open_form": kind})
     return render(request, "intake/request.html", context, status=400)
@@ -193,19 +214,30 @@ def reopen(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Reopened: the request is open again."))
         return redirect("intake:request", found.pk)
+    if found.status not in services.REOPENABLE:
+        messages.info(request, _("Only accepted, parked or declined requests can be reopened."))
+        return redirect("intake:request", found.pk)
     return render(request, "intake/reopen.html", {"req": found})
 
 
 # --- the team's views ------------------------------------------------------------------
 
 
-@require(Capability.USE_WORKSPACE)
-def board(request: HttpRequest) -> HttpResponse:
+def _board_filters(request: HttpRequest) -> tuple[forms.BoardFilterForm, str, str, str]:
+    """The board's filters (quarter, sponsor) and their query string, for the links that
+    must keep them."""
     form = forms.BoardFilterForm(request.GET or None)
     quarter = sponsor = ""
     if form.is_valid():
         quarter = form.cleaned_data["quarter"].strip().upper()
         sponsor = form.cleaned_data["sponsor"].strip()
+    query = urlencode({k: v for k, v in (("quarter", quarter), ("sponsor", sponsor)) if v})
+    return form, quarter, sponsor, query
+
+
+@require(Capability.USE_WORKSPACE)
+def board(request: HttpRequest) -> HttpResponse:
+    form, quarter, sponsor, query = _board_filters(request)
     columns = queries.board(quarter=quarter, sponsor=sponsor)
     return render(
         request,
@@ -215,6 +247,35 @@ def board(request: HttpRequest) -> HttpResponse:
             "columns": columns,
             "quarters": queries.quarter_choices(),
             "quarter": quarter,
+            "sponsor": sponsor,
+            "filter_query": query,
+            "filtered": bool(quarter or sponsor),
+            "empty": not any(c.count for c in columns),
+            "withdrawn": queries.withdrawn_count(quarter=quarter, sponsor=sponsor),
+            "per_column": queries.CARDS_PER_COLUMN,
+        },
+    )
+
+
+@require(Capability.USE_WORKSPACE)
+def column(request: HttpRequest, key: str) -> HttpResponse:
+    """Every request of one board column, paged, with the board's filters."""
+    label = queries.column_label(key)
+    if label is None:
+        raise Http404
+    _form, quarter, sponsor, query = _board_filters(request)
+    found = queries.column_requests(key, quarter=quarter, sponsor=sponsor)
+    page = Paginator(found, COLUMN_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "intake/column.html",
+        {
+            "key": key,
+            "label": label,
+            "page": page,
+            "quarter": quarter,
+            "sponsor": sponsor,
+            "filter_query": query,
         },
     )
 
@@ -260,12 +321,35 @@ def _plan_url() -> str:
     return reverse("intake:plan")
 
 
+def _ids(raw: str) -> set[int]:
+    return {int(part) for part in raw.split(",") if part.strip().isdigit()}
+
+
 @require(Capability.MANAGE_PORTFOLIO)
-@require_POST
 def plan_accept(request: HttpRequest) -> HttpResponse:
+    """Asks first (GET): the requests that become projects, their effort, who owns them;
+    then accepts them all (POST), unless the plan changed since the confirmation."""
     quarter = _plan_quarter(request)
-    raw = str(request.POST.get("chosen", ""))
-    expected = {int(part) for part in raw.split(",") if part.strip().isdigit()}
+    if request.method != "POST":
+        view = queries.plan_for(quarter)
+        rows = [row for row in view.rows if row.explanation.chosen]
+        chosen = {row.request.pk for row in rows}
+        seen = request.GET.get("chosen")
+        return render(
+            request,
+            "intake/plan_accept.html",
+            {
+                "quarter": quarter,
+                "view": view,
+                "rows": rows,
+                "chosen_ids": ",".join(str(k) for k in sorted(chosen)),
+                "days": sum((row.item.effort for row in rows), 0.0),
+                "value": sum((row.item.value for row in rows), 0.0),
+                # The plan page showed another set (a new score or pin in between).
+                "changed": seen is not None and _ids(seen) != chosen,
+            },
+        )
+    expected = _ids(str(request.POST.get("chosen", "")))
     try:
         # The accepting manager owns the new projects until they hand them on.
         projects = services.accept_plan(
@@ -283,7 +367,7 @@ def plan_accept(request: HttpRequest) -> HttpResponse:
             )
             % {"count": len(projects), "quarter": quarter},
         )
-    return redirect(f"{_plan_url()}?quarter={quarter}")
+    return redirect(f"{_plan_url()}?{urlencode({'quarter': quarter})}")
 
 
 @require(Capability.MANAGE_PORTFOLIO)
@@ -405,6 +489,9 @@ def project_close(request: HttpRequest, pk: int) -> HttpResponse:
     if not _may_run(request.user, found):
         raise PermissionDenied
     if request.method != "POST":
+        if found.status != Project.Status.ACTIVE:
+            messages.info(request, _("The project is already done."))
+            return redirect("intake:project", found.pk)
         return render(request, "intake/project_close.html", {"project": found})
     try:
         services.close_project(found, by=_person(request))

@@ -1,15 +1,15 @@
 """Checking and cleaning the photos and videos people send from the floor.
 
-Photos are opened and verified with Pillow (what is not an image is refused), turned
-upright, and saved again without their metadata: a phone photo carries EXIF with the GPS
-position where it was taken, which would tell where the employee was. A thumbnail is made
+Photos go through the shared image check (leerpad/core/images.py): verified with Pillow
+(what is not an image is refused), turned upright, and saved again without their
+metadata: a phone photo carries EXIF with the GPS position where it was taken, which
+would tell where the employee was. A thumbnail is made
 for the board. Videos cannot be decoded here, so they are checked by extension, content
 type, their first bytes (the container's signature) and size.
 """
 
 from __future__ import annotations
 
-import io
 import os
 from dataclasses import dataclass
 from typing import Any
@@ -18,7 +18,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile, File
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from django.utils.translation import gettext_lazy
+
+from leerpad.core import images
 
 MB = 1024 * 1024
 IMAGE_MAX_BYTES = 10 * MB
@@ -40,6 +42,19 @@ VIDEO_TYPES = {
     ".webm": {"video/webm"},
     ".3gp": {"video/3gpp", "video/mp4"},
 }
+# The floor's wording of the shared image check (leerpad/core/images.py).
+MESSAGES = images.Messages(
+    unreadable=gettext_lazy(
+        "This file is not a photo we can read. Send a JPEG, PNG or WebP image."
+    ),
+    wrong_format=gettext_lazy(
+        "This file is not a photo we can read. Send a JPEG, PNG or WebP image."
+    ),
+    too_large=gettext_lazy(
+        "This photo is larger than %(limit)s MB. Take it again or send a smaller one."
+    ),
+    too_many_pixels=gettext_lazy("This photo has too many pixels. Send a smaller one."),
+)
 # Some browsers send a generic type for files they do not know; the signature decides.
 GENERIC_TYPES = {"", "application/octet-stream"}
 
@@ -78,68 +93,23 @@ def prepare(upload: UploadedFile) -> Prepared:
 
 
 def prepare_image(upload: UploadedFile) -> Prepared:
-    if (upload.size or 0) > IMAGE_MAX_BYTES:
-        raise ValidationError(
-            _("This photo is larger than %(limit)s MB. Take it again or send a smaller one.")
-            % {"limit": IMAGE_MAX_BYTES // MB}
-        )
-    not_an_image = ValidationError(
-        _("This file is not a photo we can read. Send a JPEG, PNG or WebP image.")
+    # The limits are read here, not bound at import, so they can be changed in one place.
+    facts = images.check(
+        upload,
+        formats=IMAGE_FORMATS,
+        max_bytes=IMAGE_MAX_BYTES,
+        max_pixels=IMAGE_MAX_PIXELS,
+        messages=MESSAGES,
     )
-    try:
-        upload.seek(0)
-        with Image.open(upload) as probe:
-            if probe.format not in IMAGE_FORMATS:
-                raise not_an_image
-            width, height = probe.size
-            if width * height > IMAGE_MAX_PIXELS:
-                raise ValidationError(_("This photo has too many pixels. Send a smaller one."))
-            probe.verify()  # checks the file's structure without decoding it all
-        upload.seek(0)
-        with Image.open(upload) as image:
-            fmt = image.format or "JPEG"
-            image.load()
-            # Turn it the way the phone held it before the EXIF that says so is dropped.
-            upright = ImageOps.exif_transpose(image)
-            media_type, ext = IMAGE_FORMATS[fmt]
-            clean = _without_metadata(upright, fmt)
-            cleaned = _encode(clean, fmt)
-            thumb = clean.copy()
-            thumb.thumbnail(THUMBNAIL_SIZE)
-            thumb_bytes = _encode(thumb.convert("RGB"), "JPEG")
-    except ValidationError:
-        raise
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        # Also what decodes but cannot be converted (unusual modes such as 16-bit grey).
-        raise not_an_image from None
+    cleaned = images.strip_metadata(upload, facts, quality=88, messages=MESSAGES)
+    thumb_bytes = images.thumbnail(cleaned.data, THUMBNAIL_SIZE[0], fmt="JPEG")
+    media_type, ext = IMAGE_FORMATS[facts.format]
     stem = _stem(upload.name or "")
-    content = ContentFile(cleaned, name=f"{stem}.{ext}")
-    thumbnail = ContentFile(thumb_bytes, name=f"{stem}-thumb.jpg")
+    content = ContentFile(cleaned.data, name=f"{stem}.{ext}")
+    thumbnail = (
+        ContentFile(thumb_bytes, name=f"{stem}-thumb.jpg") if thumb_bytes is not None else None
+    )
     return Prepared(content=content, media_type=media_type, thumbnail=thumbnail)
-
-
-def _without_metadata(image: Image.Image, fmt: str) -> Image.Image:
-    """A copy with the pixels only: no EXIF (GPS, camera, time), no XMP, no comments."""
-    if fmt == "JPEG" and image.mode not in ("RGB", "L", "CMYK"):
-        image = image.convert("RGB")
-    clean = Image.new(image.mode, image.size)
-    if image.mode == "P":
-        palette = image.getpalette()
-        if palette is not None:
-            clean.putpalette(palette)
-    clean.paste(image)
-    return clean
-
-
-def _encode(image: Image.Image, fmt: str) -> bytes:
-    out = io.BytesIO()
-    if fmt == "JPEG":
-        image.save(out, "JPEG", quality=88, optimize=True)
-    elif fmt == "WEBP":
-        image.save(out, "WEBP", quality=88)
-    else:
-        image.save(out, fmt)
-    return out.getvalue()
 
 
 def _video_signature_ok(head: bytes, ext: str) -> bool:

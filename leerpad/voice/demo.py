@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.urls import reverse
 from django.utils import timezone
 
 from leerpad.accounts.models import Person, Team
+from leerpad.campaigns.models import Notification
 from leerpad.core.demo import DemoContext
 from leerpad.core.guard import min_group_size
 from leerpad.voice import queries, services
@@ -107,6 +109,11 @@ def load(ctx: DemoContext) -> None:
     services.close_pulse(closed)
     Pulse.objects.filter(pk=closed.pk).update(
         opened_on=today - dt.timedelta(days=20), closed_on=today - dt.timedelta(days=10)
+    )
+    # Its "new pulse" notices were read back then, not waiting in today's bell.
+    opened_at = timezone.now() - dt.timedelta(days=20)
+    Notification.objects.filter(link=reverse("voice:pulse", args=[closed.pk])).update(
+        created_at=opened_at, read_at=opened_at + dt.timedelta(hours=5)
     )
 
     title, statements, open_question = OPEN_PULSE

@@ -158,6 +158,10 @@ class PulseForm(forms.Form):
     closes_on = forms.DateField(
         label=gettext_lazy("Closes on (optional)"),
         required=False,
+        help_text=gettext_lazy(
+            "The last day people can answer. Two days before, everyone in the audience "
+            "gets a reminder."
+        ),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
 

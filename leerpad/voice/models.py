@@ -188,6 +188,9 @@ class Pulse(models.Model):
         help_text=_("Optional: the last day people can answer."),
     )
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    # Set when the audience got the reminder before `closes_on` (`services.send_reminders`):
+    # the claim that makes the reminder go out once, however often the scheduler runs.
+    reminder_sent_on = models.DateField(_("reminder sent on"), null=True, blank=True)
 
     class Meta:
         ordering = ["-opened_on", "-pk"]
@@ -220,7 +223,9 @@ class Statement(models.Model):
 class Ballot(models.Model):
     """The right of one audience member to answer a pulse once. Holds only
     sha256(token), token = HMAC(SECRET_KEY, pulse id, person id): without SECRET_KEY the
-    database cannot tell whose ballot this is. Created in shuffled order."""
+    database cannot tell whose ballot this is. Created in shuffled order; adding a late
+    joiner rewrites the pulse's ballots in a new shuffled order (`services._add_ballots`),
+    so the newest row is not theirs."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     pulse = models.ForeignKey(Pulse, models.CASCADE, related_name="+", verbose_name=_("pulse"))

@@ -1,5 +1,6 @@
 """What voice hooks into: the workspace tile (order 30), the Learn home panel "Your voice"
-(order 80, only while an open pulse waits for the person) and the GDPR export and erasure."""
+(order 80, only while an open pulse waits for the person), the scheduler's tick (pulse
+reminders and late joiners' ballots) and the GDPR export and erasure."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.http import HttpRequest
 from leerpad.accounts.models import Person
 from leerpad.core.access import Capability, can
 from leerpad.core.panels import Panel
-from leerpad.core.signals import home_panels, workspace_tiles
+from leerpad.core.signals import home_panels, periodic, workspace_tiles
 from leerpad.privacy.signals import erase_personal_data
 
 
@@ -29,6 +30,15 @@ def tile(sender: Any, request: HttpRequest, **_: Any) -> list[Panel]:
         "waiting": queries.waiting_questions(spaces).count(),
     }
     return [Panel(30, "voice/tile.html", context)]
+
+
+@receiver(periodic, dispatch_uid="voice.pulse_upkeep")
+def queue_pulse_upkeep(sender: Any, **_: Any) -> None:
+    """Every scheduler tick: queue the run that reminds and adds late joiners' ballots (it
+    does only what is due, so repeats are harmless)."""
+    from leerpad.voice.tasks import pulse_upkeep
+
+    pulse_upkeep.enqueue()
 
 
 @receiver(home_panels, dispatch_uid="voice.home_panel")

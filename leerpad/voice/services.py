@@ -9,6 +9,7 @@ Two rules run through this module (docs/voice.md explains them):
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 import secrets
 import uuid
@@ -22,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from leerpad.accounts.models import Location, Person, Team
 from leerpad.core.guard import min_group_size
-from leerpad.voice import queries
+from leerpad.voice import notices, queries
 from leerpad.voice.models import (
     MAX_STATEMENTS,
     RATING_FIELDS,
@@ -252,19 +253,31 @@ def create_pulse(
 @transaction.atomic
 def open_pulse(pulse: Pulse, rng: random.Random | None = None) -> int:
     """Open a draft for the audience: one ballot and one empty slot per member, each list
-    shuffled, so neither row order nor ids say whose ballot or slot is whose. Returns the
-    number of ballots."""
+    shuffled, so neither row order nor ids say whose ballot or slot is whose, and a
+    notification to each of them (`notices`, in their language). Returns the number of
+    ballots."""
     rng = rng or _system_random
-    if pulse.status != Pulse.Status.DRAFT:
+    # Lock the draft: two facilitators pressing "Open" at once must not make two sets of
+    # ballots (the second one finds it open and is refused).
+    locked = Pulse.objects.select_for_update().filter(pk=pulse.pk).values_list("status", flat=True)
+    if pulse.status != Pulse.Status.DRAFT or list(locked) != [Pulse.Status.DRAFT]:
         raise VoiceError(_("Only a draft can be opened."))
+    if pulse.closes_on is not None and pulse.closes_on < timezone.localdate():
+        # Opened, it would be closed at once, after telling everyone to answer.
+        raise VoiceError(
+            _("The closing date of this draft has passed; make a new pulse with a later date.")
+        )
     _check_audience_size(pulse.space)
-    people = list(queries.audience(pulse.space).values_list("pk", flat=True))
-    hashes = [queries.ballot_hash(pulse.pk, pk) for pk in people]
+    people = list(queries.audience(pulse.space).values_list("pk", "language"))
+    hashes = [queries.ballot_hash(pulse.pk, pk) for pk, _language in people]
     rng.shuffle(hashes)
     Ballot.objects.bulk_create(Ballot(id=_uuid(rng), pulse=pulse, token_hash=h) for h in hashes)
     pulse.status, pulse.opened_on = Pulse.Status.OPEN, timezone.localdate()
     pulse.save(update_fields=["status", "opened_on"])
     _add_slots(pulse, len(hashes), rng)
+    # Everyone in the audience, in the same transaction: no pulse opens unannounced, and no
+    # notice announces a pulse that did not open.
+    notices.send(pulse, people, reminder=False)
     return len(hashes)
 
 
@@ -288,17 +301,77 @@ def close_pulse(pulse: Pulse) -> None:
 @transaction.atomic
 def ensure_ballot(pulse: Pulse, person: Person, rng: random.Random | None = None) -> bool:
     """A person who joined the audience after the pulse opened gets a ballot and a slot on
-    first visit. True when one was added. (Their ballot is the newest row: from the
-    database one can tell whether a late joiner answered, never what; docs/voice.md.)"""
+    first visit (or earlier, from `top_up_ballots`). True when one was added."""
     rng = rng or _system_random
     if not queries.is_open(pulse) or not queries.in_audience(person, pulse.space):
         return False
+    _lock(pulse)
     token_hash = queries.ballot_hash(pulse.pk, person.pk)
     if Ballot.objects.filter(token_hash=token_hash).exists():
         return False
-    Ballot.objects.create(id=_uuid(rng), pulse=pulse, token_hash=token_hash)
-    _add_slots(pulse, 1, rng)
+    _add_ballots(pulse, [token_hash], rng)
     return True
+
+
+@transaction.atomic
+def top_up_ballots(pulse: Pulse, rng: random.Random | None = None) -> int:
+    """Ballots for everyone who joined the audience since the pulse opened (run by the
+    scheduler): late joiners get theirs within minutes whether or not they visit the pulse,
+    so the number of ballots does not tell who looked at it. Returns how many were added."""
+    rng = rng or _system_random
+    if not queries.is_open(pulse):
+        return 0
+    _lock(pulse)
+    wanted = {
+        queries.ballot_hash(pulse.pk, pk)
+        for pk in queries.audience(pulse.space).values_list("pk", flat=True)
+    }
+    have = set(Ballot.objects.filter(pulse=pulse).values_list("token_hash", flat=True))
+    missing = sorted(wanted - have)
+    if missing:
+        _add_ballots(pulse, missing, rng)
+    return len(missing)
+
+
+def _lock(pulse: Pulse) -> None:
+    """Serialise the writes to one pulse's ballots and slots (PostgreSQL; SQLite has one
+    writer anyway): adding late joiners rewrites them, and a vote must not spend a ballot
+    that is being rewritten."""
+    list(Pulse.objects.select_for_update().filter(pk=pulse.pk).values_list("pk", flat=True))
+
+
+SLOT_FIELDS = ("filled", *RATING_FIELDS, "open_answer")
+
+
+def _add_ballots(pulse: Pulse, token_hashes: Sequence[str], rng: random.Random) -> None:
+    """Add ballots (and as many empty slots) for late joiners **without** making them the
+    newest rows.
+
+    Databases keep rows in insertion order (SQLite's rowid, PostgreSQL's heap), so a ballot
+    simply added after the opening would be the last row: whoever knows who joined late
+    would see whether that person answered. Instead every ballot and slot of the pulse is
+    written again, all together, in a fresh random order and with fresh random ids; spent
+    flags and answers are kept. The new ballots sit somewhere among the old ones, and the
+    new empty slots among the old slots. Caller holds the pulse lock (`_lock`).
+    """
+    ballots = [
+        Ballot(id=_uuid(rng), pulse=pulse, token_hash=token_hash, spent=spent)
+        for token_hash, spent in Ballot.objects.filter(pulse=pulse).values_list(
+            "token_hash", "spent"
+        )
+    ]
+    ballots += [Ballot(id=_uuid(rng), pulse=pulse, token_hash=h) for h in token_hashes]
+    slots = [
+        ResponseSlot(id=_uuid(rng), pulse=pulse, **values)
+        for values in ResponseSlot.objects.filter(pulse=pulse).values(*SLOT_FIELDS)
+    ]
+    slots += [ResponseSlot(id=_uuid(rng), pulse=pulse) for _ in token_hashes]
+    rng.shuffle(ballots)
+    rng.shuffle(slots)
+    Ballot.objects.filter(pulse=pulse).delete()
+    ResponseSlot.objects.filter(pulse=pulse).delete()
+    Ballot.objects.bulk_create(ballots, batch_size=500)
+    ResponseSlot.objects.bulk_create(slots, batch_size=500)
 
 
 @transaction.atomic
@@ -326,6 +399,7 @@ def vote(
     if len(ratings) != len(positions) or any(r not in SCALE for r in ratings):
         raise VoiceError(_("Rate every statement from 1 to 5."))
     open_answer = open_answer.strip()[:2000] if pulse.open_question else ""
+    _lock(pulse)
     ensure_ballot(pulse, person, rng)
     token_hash = queries.ballot_hash(pulse.pk, person.pk)
     spent = Ballot.objects.filter(pulse=pulse, token_hash=token_hash, spent=False).update(
@@ -362,6 +436,61 @@ def vote(
         ),
         **values,
     )
+
+
+# --- reminders (the scheduler) ---------------------------------------------------------
+
+
+def reminder_due(pulse: Pulse, today: dt.date) -> bool:
+    """Open, with a closing date at most `REMINDER_DAYS` ahead, not reminded yet, and
+    opened before the reminder day (a pulse opened two days before it closes was just
+    announced, with its date: a reminder on top would be noise)."""
+    if pulse.status != Pulse.Status.OPEN or pulse.reminder_sent_on or not pulse.closes_on:
+        return False
+    reminder_day = pulse.closes_on - dt.timedelta(days=notices.REMINDER_DAYS)
+    opened_before = pulse.opened_on is not None and pulse.opened_on < reminder_day
+    return reminder_day <= today <= pulse.closes_on and opened_before
+
+
+@transaction.atomic
+def remind(pulse: Pulse, today: dt.date | None = None) -> int:
+    """Send the reminder of one pulse to its whole audience, once; returns how many people
+    got it (0 when it was not due or already sent).
+
+    The claim (`reminder_sent_on`, a conditional UPDATE) and the notifications are one
+    transaction: two scheduler runs at once send it once, and a failure sends it never
+    (the next run tries again).
+    """
+    today = today or timezone.localdate()
+    if not reminder_due(pulse, today):
+        return 0
+    claimed = Pulse.objects.filter(
+        pk=pulse.pk, status=Pulse.Status.OPEN, reminder_sent_on__isnull=True
+    ).update(reminder_sent_on=today)
+    if not claimed:
+        return 0
+    pulse.reminder_sent_on = today
+    people = queries.audience(pulse.space).values_list("pk", "language")
+    # Everyone, answered or not: who got a reminder must never tell who answered.
+    return notices.send(pulse, people, reminder=True)
+
+
+def send_reminders(today: dt.date | None = None) -> int:
+    """Remind the audience of every pulse that closes within `REMINDER_DAYS` days; each
+    pulse once. Returns how many notifications went out."""
+    today = today or timezone.localdate()
+    candidates = Pulse.objects.filter(
+        status=Pulse.Status.OPEN,
+        reminder_sent_on__isnull=True,
+        closes_on__gte=today,
+        closes_on__lte=today + dt.timedelta(days=notices.REMINDER_DAYS),
+    ).select_related("space")
+    return sum(remind(pulse, today) for pulse in candidates)
+
+
+def top_up_open_pulses() -> int:
+    """Ballots for the late joiners of every open pulse; returns how many were added."""
+    return sum(top_up_ballots(pulse) for pulse in queries.open_pulses().select_related("space"))
 
 
 # --- erasure --------------------------------------------------------------------------

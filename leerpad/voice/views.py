@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
@@ -361,17 +362,38 @@ def _pulse(request: HttpRequest, pk: int) -> Pulse:
 
 
 @require(Capability.LEARN)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def pulse_open(request: HttpRequest, pk: int) -> HttpResponse:
+    """Opening notifies the whole audience, so it asks first (GET shows who gets what)."""
     pulse = _pulse(request, pk)
     _facilitated(request, pulse.space)
-    try:
-        ballots = services.open_pulse(pulse)
-    except services.VoiceError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("The pulse is open for %(count)s people.") % {"count": ballots})
-    return redirect("voice:facilitate", pulse.space_id)
+    if request.method == "POST":
+        try:
+            ballots = services.open_pulse(pulse)
+        except services.VoiceError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request,
+                _("The pulse is open for %(count)s people; each of them got a notification.")
+                % {"count": ballots},
+            )
+        return redirect("voice:facilitate", pulse.space_id)
+    if pulse.status != Pulse.Status.DRAFT:
+        messages.info(request, _("Only a draft can be opened."))
+        return redirect("voice:facilitate", pulse.space_id)
+    return render(
+        request,
+        "voice/pulse_open.html",
+        {
+            "pulse": pulse,
+            "space": pulse.space,
+            "audience_size": queries.audience_size(pulse.space),
+            "k": min_group_size(),
+            "statements": pulse.statements.all(),
+            "expired": pulse.closes_on is not None and pulse.closes_on < timezone.localdate(),
+        },
+    )
 
 
 @require(Capability.LEARN)
@@ -401,7 +423,8 @@ def pulse_answer(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     if not queries.is_open(pulse):
         return render(request, "voice/pulse_answer.html", {"pulse": pulse, "space": space})
-    # A late joiner gets their ballot and slot here, on first visit.
+    # A late joiner gets their ballot and slot here, on first visit, if the scheduler has not
+    # given them one yet (`services.top_up_ballots`).
     services.ensure_ballot(pulse, person)
     if queries.has_answered(pulse, person):
         return render(

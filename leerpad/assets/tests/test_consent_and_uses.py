@@ -175,3 +175,46 @@ def test_coach_cannot_add_places(client_for: ClientFor, cas: Person, dirk: Perso
     response = client_for(cas).post(reverse("assets:use_add", args=[asset.pk]), {"item": item().pk})
     assert response.status_code == 403
     assert not AssetUse.objects.exists()
+
+
+def test_a_photo_of_the_signed_form_is_stored_without_its_gps(dirk: Person) -> None:
+    import io
+
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif[0x8825] = {1: "N", 2: (51.0, 3.0, 0.0), 3: "E", 4: (3.0, 43.0, 0.0)}
+    out = io.BytesIO()
+    Image.new("RGB", (60, 40), (250, 250, 250)).save(out, "JPEG", exif=exif)
+    photo = SimpleUploadedFile("signed.jpg", out.getvalue(), content_type="image/jpeg")
+
+    record = services.add_consent(
+        make_asset(dirk),
+        person=None,
+        name="Anna Peeters",
+        scopes=["learning"],
+        given_on=days(-1),
+        valid_until=days(20),
+        proof=photo,
+        by=dirk,
+    )
+
+    with record.proof.open("rb") as stored, Image.open(stored) as image:
+        assert image.size == (60, 40)
+        assert not image.getexif().get_ifd(0x8825)
+
+
+def test_a_proof_named_jpg_that_is_no_image_is_refused(dirk: Person) -> None:
+    fake = SimpleUploadedFile("signed.jpg", b"not a photo", content_type="image/jpeg")
+    with pytest.raises(ValidationError):
+        services.add_consent(
+            make_asset(dirk),
+            person=None,
+            name="Anna Peeters",
+            scopes=["learning"],
+            given_on=days(-1),
+            valid_until=days(20),
+            proof=fake,
+            by=dirk,
+        )
+    assert not Consent.objects.exists()

@@ -5,20 +5,27 @@ intervals clear each other; the page and its permissions."""
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from collections.abc import Callable
+from types import SimpleNamespace
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.apps import apps as django_apps
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from leerpad.accounts.models import JobRole, Location, Person
 from leerpad.analytics.stats import wilson
-from leerpad.campaigns import report
+from leerpad.campaigns import personal_data, planning, report
 from leerpad.campaigns.models import Campaign, Delivery, Message, Preference
 from leerpad.campaigns.tests.campaign_helpers import TUESDAY, campaign
 from leerpad.paths.models import Enrolment
 from leerpad.paths.tests.learner_helpers import make_path
+from leerpad.privacy import erasure
 
 ClientFor = Callable[[Person], Client]
 BRUSSELS = ZoneInfo("Europe/Brussels")
@@ -40,6 +47,25 @@ def _touches(
         )
         for i in range(people)
     ]
+
+
+def _sent(c: Campaign, person: Person, at: dt.datetime, **fields: Any) -> Delivery:
+    """A delivered message of `c`'s first message, with the person's location and job role
+    as planning copies them."""
+    message = c.messages.order_by("pk")[0]
+    fields.setdefault("occurrence", "once")
+    return Delivery.objects.create(
+        campaign=c,
+        message=message,
+        person=person,
+        channel=message.channel,
+        status=Delivery.Status.SENT,
+        scheduled_for=at,
+        sent_at=at,
+        location_id=person.location_id,
+        job_role_id=person.job_role_id,
+        **fields,
+    )
 
 
 @pytest.fixture
@@ -116,7 +142,6 @@ def test_touches_read_the_recipients_zone_the_period_and_the_goal(
 ) -> None:
     path = make_path("welkom")
     c = campaign((Message.Channel.EMAIL,), goal=Campaign.Goal.ENROL, goal_path=path)
-    message = c.messages.get()
     cashier = JobRole.objects.create(name="Cashier")
     here = make_person("Here", location=places["Gent"], job_role=cashier)
     away = make_person("Away", location=places["Gent"])
@@ -124,17 +149,7 @@ def test_touches_read_the_recipients_zone_the_period_and_the_goal(
     old = make_person("Old", location=places["Brussel"])
     sent = TUESDAY  # 10:00 UTC: 11:00 in Brussels, 05:00 in New York
     for person, at in ((here, sent), (away, sent), (old, sent - dt.timedelta(days=100))):
-        Delivery.objects.create(
-            campaign=c,
-            message=message,
-            person=person,
-            channel=message.channel,
-            occurrence="once",
-            status=Delivery.Status.SENT,
-            scheduled_for=at,
-            sent_at=at,
-            clicked_at=at + dt.timedelta(hours=2) if person == here else None,
-        )
+        _sent(c, person, at, clicked_at=at + dt.timedelta(hours=2) if person == here else None)
     version = path.current
     assert version is not None
     Enrolment.objects.create(
@@ -167,21 +182,10 @@ def test_report_page_permissions_filters_and_withheld_cells(
     page = client_for(mira).get(url).content.decode()
     assert "No campaign message was delivered in the last 90 days" in page
     c = campaign((Message.Channel.EMAIL,))
-    message = c.messages.get()
     now = dt.datetime.now(dt.UTC)
     for i in range(7):
         person = make_person(f"P{i}", location=places["Gent" if i < 6 else "Brussel"])
-        Delivery.objects.create(
-            campaign=c,
-            message=message,
-            person=person,
-            channel=message.channel,
-            occurrence="once",
-            status=Delivery.Status.SENT,
-            scheduled_for=now - dt.timedelta(days=3),
-            sent_at=now - dt.timedelta(days=3),
-            clicked_at=now if i < 3 else None,
-        )
+        _sent(c, person, now - dt.timedelta(days=3), clicked_at=now if i < 3 else None)
     page = client_for(mira).get(url).content.decode()
     assert "7 messages delivered to 7 people" in page
     # Brussel (1 person) is withheld; with the column's total (7) shown, Gent (6) is
@@ -205,3 +209,125 @@ def test_weekday_columns_in_order(places: dict[str, Location]) -> None:
     table = report.table(found, report.Compare.WEEKDAY, report.By.LOCATION, k=2)
     assert [label for _key, label in table.columns] == ["Tuesday", "Friday", "Sunday"]
     assert table.rows[0][2][0].figures == report.CellFigures(2, 0, 0)
+
+
+# --- location and job role as they were when the message was planned -------------------
+
+
+def test_planning_copies_location_and_job_role_and_a_move_keeps_the_old_row(
+    make_person: Callable[..., Person], places: dict[str, Location]
+) -> None:
+    cashier = JobRole.objects.create(name="Cashier")
+    c = campaign((Message.Channel.EMAIL,))
+    movers = [make_person(f"Mover{i}", location=places["Gent"], job_role=cashier) for i in range(3)]
+    stayers = [make_person(f"Stayer{i}", location=places["Brussel"]) for i in range(2)]
+    planning.plan_occurrence(c, "once", TUESDAY, now=TUESDAY)
+    rows = {d.person_id: d for d in Delivery.objects.filter(campaign=c)}
+    assert set(rows) == {p.pk for p in movers + stayers}
+    for person in movers + stayers:
+        assert (rows[person.pk].location_id, rows[person.pk].job_role_id) == (
+            person.location_id,
+            person.job_role_id,
+        )
+    # After the campaign, the Gent cashiers move to Liège and change job.
+    liege = Location.objects.create(name="Liège")
+    Person.objects.filter(pk__in=[p.pk for p in movers]).update(location=liege, job_role=None)
+    Delivery.objects.filter(campaign=c).update(status=Delivery.Status.SENT, sent_at=TUESDAY)
+    found = report.touches(TUESDAY - dt.timedelta(days=1), TUESDAY + dt.timedelta(days=1))
+    by_place = report.table(found, report.Compare.CHANNEL, report.By.LOCATION, k=2)
+    cells = {label: cells[0].figures for _key, label, cells in by_place.rows}
+    assert cells == {"Brussel": report.CellFigures(2, 0, 0), "Gent": report.CellFigures(3, 0, 0)}
+    by_role = report.table(found, report.Compare.CHANNEL, report.By.JOB_ROLE, k=2)
+    roles = {label: cells[0].figures for _key, label, cells in by_role.rows}
+    assert roles == {
+        "Cashier": report.CellFigures(3, 0, 0),
+        "No job role": report.CellFigures(2, 0, 0),
+    }
+
+
+def test_someone_who_moved_within_the_period_counts_in_one_row_per_column(
+    make_person: Callable[..., Person], places: dict[str, Location]
+) -> None:
+    first = campaign((Message.Channel.EMAIL,), name="First")
+    second = campaign((Message.Channel.EMAIL,), name="Second")
+    gent, brussel = places["Gent"], places["Brussel"]
+    for i in range(4):
+        _sent(first, make_person(f"G{i}", location=gent), TUESDAY)
+        _sent(second, make_person(f"B{i}", location=brussel), TUESDAY)
+    # Someone who got a message in Gent, moved to Brussel and got one there a week later.
+    # The Brussel row is written first: the send order decides, not the order of the rows.
+    mover = make_person("Mover", location=brussel)
+    _sent(second, mover, TUESDAY + dt.timedelta(days=7), clicked_at=TUESDAY + dt.timedelta(8))
+    mover.location = gent  # as planning saw them a week earlier
+    _sent(first, mover, TUESDAY)
+    found = report.touches(TUESDAY - dt.timedelta(days=1), TUESDAY + dt.timedelta(days=9))
+    assert len(found) == 10
+    table = report.table(found, report.Compare.CHANNEL, report.By.LOCATION, k=2)
+    cells = {label: cells[0].figures for _key, label, cells in table.rows}
+    # The latest message reached them in Brussel: they count there, with both messages
+    # (and the click), and the column's rows still add up to its total.
+    assert cells == {"Brussel": report.CellFigures(5, 1, 0), "Gent": report.CellFigures(4, 0, 0)}
+    assert table.totals[0].figures == report.CellFigures(9, 1, 0)
+    assert (table.people, table.messages) == (9, 10)
+
+
+def test_the_migration_fills_old_rows_from_the_persons_current_values(
+    make_person: Callable[..., Person], places: dict[str, Location]
+) -> None:
+    migration = importlib.import_module("leerpad.campaigns.migrations.0006_delivery_location_role")
+    cashier = JobRole.objects.create(name="Cashier")
+    c = campaign((Message.Channel.EMAIL,))
+    old = _sent(c, make_person("Old", location=places["Gent"], job_role=cashier), TUESDAY)
+    bare = _sent(c, make_person("Bare"), TUESDAY)
+    already = _sent(c, make_person("Already", location=places["Brussel"]), TUESDAY)
+    Delivery.objects.filter(pk__in=[old.pk, bare.pk]).update(location=None, job_role=None)
+    Person.objects.filter(pk=already.person_id).update(location=places["Antwerpen"])
+    migration.fill_snapshot(django_apps, SimpleNamespace(connection=connection))
+    filled = {d.pk: (d.location_id, d.job_role_id) for d in Delivery.objects.all()}
+    assert filled == {
+        old.pk: (places["Gent"].pk, cashier.pk),
+        bare.pk: (None, None),
+        already.pk: (places["Brussel"].pk, None),  # a snapshot is never overwritten
+    }
+
+
+def _report_queries(people: int, make_person: Callable[..., Person], c: Campaign) -> int:
+    for i in range(people):
+        _sent(c, make_person(f"Q{people}x{i}", location=Location.objects.get(name="Gent")), TUESDAY)
+    with CaptureQueriesContext(connection) as queries:
+        table = report.report(
+            report.Compare.CHANNEL, report.By.LOCATION, 30, now=TUESDAY + dt.timedelta(days=1)
+        )
+    assert table.messages == Delivery.objects.count()
+    return len(queries)
+
+
+def test_the_report_reads_a_fixed_number_of_queries(
+    make_person: Callable[..., Person], places: dict[str, Location]
+) -> None:
+    c = campaign((Message.Channel.EMAIL,))
+    few = _report_queries(2, make_person, c)
+    many = _report_queries(12, make_person, c)
+    assert few == many and few > 0
+
+
+def test_erasure_leaves_no_delivery_with_a_location_of_the_person(
+    lena: Person, ada: Person, places: dict[str, Location]
+) -> None:
+    c = campaign((Message.Channel.EMAIL,))
+    _sent(c, lena, TUESDAY)
+    assert Delivery.objects.filter(person=lena, location__isnull=False).exists()
+    erasure.erase(lena, requested_by="HR ticket", by=ada)
+    assert not Delivery.objects.filter(person=lena).exists()
+    assert report.touches(TUESDAY - dt.timedelta(days=1), TUESDAY + dt.timedelta(days=1)) == []
+
+
+def test_the_export_shows_the_location_and_job_role_of_each_message(lena: Person) -> None:
+    c = campaign((Message.Channel.EMAIL,))
+    _sent(c, lena, TUESDAY)
+    Person.objects.filter(pk=lena.pk).update(location=None, job_role=None)
+    _section, data = personal_data.personal_data(sender=None, person=lena)
+    assert lena.location is not None and lena.job_role is not None
+    assert [(m["location_when_planned"], m["job_role_when_planned"]) for m in data["messages"]] == [
+        (lena.location.name, lena.job_role.name)
+    ]

@@ -224,6 +224,10 @@ def test_plan_page_explains_and_manager_accepts(
     # Pin A in: the plan becomes A alone.
     client.post(reverse("intake:pin", args=[a.pk]), {"pin": "in", "quarter": quarter})
     assert Request.objects.get(pk=a.pk).pin == "in"
+    # The button asks first: the confirmation lists what becomes a project.
+    confirm = client.get(reverse("intake:plan_accept"), {"quarter": quarter, "chosen": str(a.pk)})
+    assert "A</a>" in confirm.content.decode() and "B</a>" not in confirm.content.decode()
+    assert not Project.objects.exists()
     # A stale plan is refused; the current one is accepted.
     client.post(reverse("intake:plan_accept"), {"quarter": quarter, "chosen": f"{b.pk},{c.pk}"})
     assert not Project.objects.exists()

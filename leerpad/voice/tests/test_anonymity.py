@@ -222,3 +222,95 @@ def test_questions_of_a_day_are_stored_in_random_order(
     assert sorted(stored) == sorted(asked)
     assert stored != asked
     assert stored[-1] != asked[-1] or stored[:-1] != asked[:-1]
+
+
+def _rows_in_physical_order(table: str, column: str, pulse: Pulse) -> list[Any]:
+    order = "ctid" if connection.vendor == "postgresql" else "rowid"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {column} FROM {connection.ops.quote_name(table)} "  # noqa: S608
+            f"WHERE pulse_id = %s ORDER BY {order}",
+            [pulse.pk],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _join(person: Person, like: Person) -> None:
+    person.team = like.team
+    person.save(update_fields=["team"])
+
+
+def test_a_late_joiners_ballot_and_slot_are_not_the_newest_rows() -> None:
+    """Someone who joins the team while a pulse runs gets a ballot and a slot. Appended,
+    they would be the last rows, and whoever knows who joined late would see whether that
+    person answered. Instead all ballots and slots of the pulse are written again in a new
+    random order, with new ids, keeping what was spent and answered.
+
+    Why this could fail by chance: with 21 ballots shuffled, the new one lands last with
+    probability 1/21 and the old order survives with probability about 1/21!; the seed
+    makes the run repeatable. Appending (the old behaviour) fails it always.
+    """
+    rng = random.Random(2026)
+    _space, pulse, people = _space_with_pulse(20, rng)
+    for n, person in enumerate(people[:8]):
+        services.vote(pulse, person, ratings=[n % 5 + 1, 3], open_answer=f"vote {n}", rng=rng)
+    ballots_before = _rows_in_physical_order("voice_ballot", "token_hash", pulse)
+    slots_before = _rows_in_physical_order("voice_responseslot", "open_answer", pulse)
+    ids_before = set(_rows_in_physical_order("voice_ballot", "id", pulse))
+    filled_before = sorted(
+        ResponseSlot.objects.filter(pulse=pulse).values_list("filled", "r1", "r2", "open_answer")
+    )
+
+    _other, (late,) = make_team(1, name="Elsewhere")
+    _join(late, people[0])
+    assert services.ensure_ballot(pulse, late, rng)
+    late_hash = queries.ballot_hash(pulse.pk, late.pk)
+
+    ballots_after = _rows_in_physical_order("voice_ballot", "token_hash", pulse)
+    assert sorted(ballots_after) == sorted([*ballots_before, late_hash])
+    assert ballots_after[-1] != late_hash
+    assert ballots_after != [*ballots_before, late_hash]
+    assert not ids_before & set(_rows_in_physical_order("voice_ballot", "id", pulse))
+    slots_after = _rows_in_physical_order("voice_responseslot", "open_answer", pulse)
+    assert sorted(slots_after) == sorted([*slots_before, ""])
+    assert slots_after != [*slots_before, ""]
+
+    # Nothing was lost: the same answers (and one more empty slot), the same people answered.
+    filled_after = sorted(
+        ResponseSlot.objects.filter(pulse=pulse).values_list("filled", "r1", "r2", "open_answer")
+    )
+    assert filled_after == sorted([*filled_before, (False, None, None, "")])
+    assert all(queries.has_answered(pulse, p) for p in people[:8])
+    assert not any(queries.has_answered(pulse, p) for p in people[8:])
+
+    # The late joiner answers once, like everyone else.
+    services.vote(pulse, late, ratings=[2, 2], open_answer="late vote", rng=rng)
+    with pytest.raises(services.AlreadyAnswered):
+        services.vote(pulse, late, ratings=[1, 1], rng=rng)
+    assert queries.answer_count(pulse) == 9
+    assert Ballot.objects.filter(pulse=pulse).count() == 21
+    assert ResponseSlot.objects.filter(pulse=pulse).count() == 21
+
+
+def test_the_scheduler_gives_late_joiners_a_ballot_without_a_visit() -> None:
+    """So the number of ballots does not tell who looked at the pulse page."""
+    rng = random.Random(5)
+    _space, pulse, people = _space_with_pulse(6, rng)
+    _other, newcomers = make_team(3, name="Elsewhere")
+    for person in newcomers:
+        _join(person, people[0])
+    services.vote(pulse, people[0], ratings=[1, 2], rng=rng)
+
+    assert services.top_up_open_pulses() == 3
+    assert services.top_up_open_pulses() == 0  # idempotent
+    stored = set(Ballot.objects.filter(pulse=pulse).values_list("token_hash", flat=True))
+    assert {queries.ballot_hash(pulse.pk, p.pk) for p in [*people, *newcomers]} == stored
+    assert ResponseSlot.objects.filter(pulse=pulse).count() == 9
+    assert queries.has_answered(pulse, people[0])
+    assert not services.ensure_ballot(pulse, newcomers[0])  # a visit adds nothing more
+
+    # Closed pulses are left alone.
+    services.close_pulse(pulse)
+    _more, (latest,) = make_team(1, name="Later")
+    _join(latest, people[0])
+    assert services.top_up_open_pulses() == 0

@@ -7,6 +7,7 @@ import random
 import pytest
 
 from leerpad.accounts.models import Person, Team
+from leerpad.campaigns.models import Notification
 from leerpad.core.demo import DemoContext
 from leerpad.voice import demo, queries
 from leerpad.voice.models import Pulse, Question, Space
@@ -34,4 +35,11 @@ def test_demo_space_with_questions_theme_and_pulses() -> None:
     assert results.shown and results.answers >= results.k
     running = Pulse.objects.get(status=Pulse.Status.OPEN)
     assert queries.is_open(running) and not queries.results(running).shown
+    # The team heard of both pulses; the old one's notices were read long ago.
+    audience = queries.audience(space).count()
+    old = Notification.objects.filter(link=f"/workspace/voice/pulses/{closed.pk}/")
+    new = Notification.objects.filter(link=f"/workspace/voice/pulses/{running.pk}/")
+    assert old.count() == new.count() == audience
+    assert not old.filter(read_at__isnull=True).exists()
+    assert new.filter(read_at__isnull=True).count() == audience
     assert ctx.notes
