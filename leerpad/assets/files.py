@@ -62,6 +62,7 @@ IMAGE_MESSAGES = images.Messages(
     unreadable=gettext_lazy("This file is not an image Leerpad can read."),
     wrong_format=gettext_lazy("This is not a JPEG, PNG, GIF or WebP image."),
 )
+PROOF_IMAGE_FORMATS = {"JPEG", "PNG"}
 PROOF_EXTENSIONS = {
     ".pdf": "application/pdf",
     ".jpg": "image/jpeg",
@@ -131,9 +132,11 @@ def check_upload(upload: UploadedFile, kind: str) -> Checked:
     return Checked(facts.content_type, size, facts.width, facts.height, facts)
 
 
-def clean_image(upload: UploadedFile, checked: Checked) -> tuple[File[Any], Checked]:
+def clean_image(
+    upload: UploadedFile, checked: Checked
+) -> tuple[File[Any], Checked, ContentFile[bytes] | None]:
     """The image saved again without EXIF/GPS, XMP or text, turned upright (the shared
-    check in leerpad/core/images.py), and its facts after that.
+    check in leerpad/core/images.py), its facts after that, and its thumbnail.
 
     GIF and animated images are kept as they came: GIF has no EXIF block and saving again
     would keep the first frame only. Raises ValidationError when it cannot be decoded.
@@ -141,23 +144,35 @@ def clean_image(upload: UploadedFile, checked: Checked) -> tuple[File[Any], Chec
     facts = checked.image
     if facts is None or facts.format == "GIF" or facts.animated:
         upload.seek(0)
-        return upload, checked
-    cleaned = images.strip_metadata(upload, facts, quality=IMAGE_QUALITY, messages=IMAGE_MESSAGES)
+        return upload, checked, thumbnail(upload)
+    cleaned = images.strip_metadata(
+        upload,
+        facts,
+        quality=IMAGE_QUALITY,
+        messages=IMAGE_MESSAGES,
+        thumbnail_box=THUMBNAIL_PX,
+        thumbnail_fmt="PNG",
+    )
     stem = Path(upload.name or "image").stem or "image"
     content = ContentFile(cleaned.data, name=f"{stem}.{cleaned.facts.extension}")
-    return content, Checked(
-        checked.content_type,
-        len(cleaned.data),
-        cleaned.facts.width,
-        cleaned.facts.height,
-        cleaned.facts,
+    thumb = ContentFile(cleaned.thumbnail, name="thumb.png") if cleaned.thumbnail else None
+    return (
+        content,
+        Checked(
+            checked.content_type,
+            len(cleaned.data),
+            cleaned.facts.width,
+            cleaned.facts.height,
+            cleaned.facts,
+        ),
+        thumb,
     )
 
 
-def check_proof(upload: UploadedFile) -> File[Any]:
-    """A consent's proof: a PDF or a photo of the signed form. Returns the file to store:
-    a photo is checked like any image and saved again without its metadata, since a phone
-    photo of a signed form carries the GPS position of where it was signed."""
+def check_proof(upload: UploadedFile) -> images.Facts | None:
+    """A consent's proof: a PDF or a photo of the signed form (a photo must be a readable
+    JPEG or PNG); ValidationError says what is wrong. Returns a photo's facts (None for
+    a PDF)."""
     size = upload.size or 0
     if size == 0:
         raise ValidationError(_("The file is empty."))
@@ -167,8 +182,17 @@ def check_proof(upload: UploadedFile) -> File[Any]:
     if suffix not in PROOF_EXTENSIONS:
         raise ValidationError(_("The proof must be a PDF, JPEG or PNG file."))
     if PROOF_EXTENSIONS[suffix] == "application/pdf":
+        return None
+    return images.check(upload, formats=PROOF_IMAGE_FORMATS, messages=IMAGE_MESSAGES)
+
+
+def clean_proof(upload: UploadedFile) -> File[Any]:
+    """The checked proof as it is stored: a photo is saved again without its metadata,
+    since a phone photo of a signed form carries the GPS position of where it was signed;
+    a PDF as it came."""
+    facts = check_proof(upload)
+    if facts is None:
         return upload
-    facts = images.check(upload, formats={"JPEG", "PNG"}, messages=IMAGE_MESSAGES)
     cleaned = images.strip_metadata(upload, facts, quality=IMAGE_QUALITY, messages=IMAGE_MESSAGES)
     stem = Path(upload.name or "proof").stem or "proof"
     return ContentFile(cleaned.data, name=f"{stem}.{cleaned.facts.extension}")

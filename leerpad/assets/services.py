@@ -96,9 +96,10 @@ def _store_version(
 ) -> AssetVersion:
     checked = files.check_upload(upload, asset.kind)
     content: File[Any] = upload
+    thumb = None
     if asset.kind == "image":
         # Stored without EXIF (GPS, camera, time) and XMP, upright; see files.clean_image.
-        content, checked = files.clean_image(upload, checked)
+        content, checked, thumb = files.clean_image(upload, checked)
     number = (asset.versions.aggregate(n=Max("number"))["n"] or 0) + 1
     version = AssetVersion(
         asset=asset,
@@ -113,11 +114,8 @@ def _store_version(
     )
     version.file.save(content.name or upload.name or "file", content, save=False)
     try:
-        if asset.kind == "image":
-            content.seek(0)
-            thumb = files.thumbnail(content.read())
-            if thumb is not None:
-                version.thumbnail.save("thumb.png", thumb, save=False)
+        if thumb is not None:
+            version.thumbnail.save("thumb.png", thumb, save=False)
         version.save()
     except Exception:
         # The row is rolled back with the transaction; the files must not stay behind.
@@ -236,7 +234,7 @@ def add_consent(
         recorded_by=by,
     )
     if proof is not None:
-        stored = files.check_proof(proof)
+        stored = files.clean_proof(proof)
         consent.proof.save(stored.name or "proof", stored, save=False)
     consent.save()
     Asset.objects.filter(pk=asset.pk).update(updated_at=timezone.now())

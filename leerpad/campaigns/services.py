@@ -4,11 +4,13 @@ here (through `rules.parse`), so the pages and the API store only what evaluates
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from leerpad.accounts.models import Person
@@ -397,6 +399,13 @@ def follow_link(delivery: Delivery, now: dt.datetime | None = None) -> str:
     return f"{target}{'&' if '?' in target else '?'}{query}"
 
 
+def _notification(person_id: int, title: str, body: str, link: str, link_text: str) -> Notification:
+    # Too long a title or link text is cut to fit its column.
+    return Notification(
+        person_id=person_id, title=title[:300], body=body, link=link, link_text=link_text[:200]
+    )
+
+
 def notify(
     person: Person, *, title: str, body: str = "", link: str = "", link_text: str = ""
 ) -> Notification:
@@ -405,6 +414,28 @@ def notify(
     Write the texts under `translation.override(person.language ...)`: they are stored as
     the person will read them. Too long a title or link text is cut to fit its column.
     """
-    return Notification.objects.create(
-        person=person, title=title[:300], body=body, link=link, link_text=link_text[:200]
-    )
+    notification = _notification(person.pk, title, body, link, link_text)
+    notification.save()
+    return notification
+
+
+def notify_many(
+    people: Iterable[tuple[int, str]],
+    texts: Callable[[], tuple[str, str, str]],
+    *,
+    link: str = "",
+) -> int:
+    """The same notification for many people at once (person id, language): `texts()`
+    returns (title, body, link text) and is called once per language, with that language
+    active; one bulk insert. Returns how many were made. For audiences of thousands, where
+    `notify` per person would be a query each."""
+    by_language: dict[str, list[int]] = defaultdict(list)
+    for person_id, language in people:
+        by_language[language or settings.LANGUAGE_CODE].append(person_id)
+    rows: list[Notification] = []
+    for language, person_ids in by_language.items():
+        with translation.override(language):
+            title, body, link_text = texts()
+        rows += [_notification(pk, title, body, link, link_text) for pk in person_ids]
+    Notification.objects.bulk_create(rows, batch_size=500)
+    return len(rows)

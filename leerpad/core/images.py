@@ -193,6 +193,7 @@ class Cleaned:
 
     data: bytes
     facts: Facts
+    thumbnail: bytes | None = None
 
 
 def strip_metadata(
@@ -201,9 +202,13 @@ def strip_metadata(
     *,
     quality: int = 88,
     messages: Messages = DEFAULT_MESSAGES,
+    thumbnail_box: int | None = None,
+    thumbnail_fmt: str = "JPEG",
 ) -> Cleaned:
     """The image of a `check`ed upload saved again in its own format, without EXIF/GPS,
     XMP or text chunks, turned upright first (its orientation tag goes with the rest).
+    With `thumbnail_box`, also its preview (see `thumbnail`), made from the same decoded
+    picture rather than by decoding the cleaned file again.
 
     An image that passed `verify` can still fail to decode (a truncated JPEG, an unusual
     mode such as 16-bit grey): that is the `unreadable` ValidationError.
@@ -216,6 +221,9 @@ def strip_metadata(
             clean = _pixels_only(upright, facts.format)
             data = _encode(clean, facts.format, quality)
             width, height = clean.size
+            preview = (
+                _preview(clean, thumbnail_box, thumbnail_fmt) if thumbnail_box is not None else None
+            )
     except (Image.DecompressionBombError, Image.DecompressionBombWarning, *_UNREADABLE):
         raise ValidationError(messages.unreadable, code="unreadable") from None
     finally:
@@ -223,7 +231,20 @@ def strip_metadata(
     return Cleaned(
         data=data,
         facts=Facts(format=facts.format, width=width, height=height, animated=False),
+        thumbnail=preview,
     )
+
+
+def _preview(image: Image.Image, box: int, fmt: str) -> bytes:
+    small = image.copy()
+    small.thumbnail((box, box))
+    if fmt == "JPEG":
+        small = small.convert("RGB")
+    elif small.mode not in ("RGB", "RGBA"):
+        small = small.convert("RGBA")
+    out = io.BytesIO()
+    small.save(out, fmt)
+    return out.getvalue()
 
 
 def thumbnail(source: bytes | IO[bytes], box: int, *, fmt: str = "JPEG") -> bytes | None:
@@ -233,15 +254,12 @@ def thumbnail(source: bytes | IO[bytes], box: int, *, fmt: str = "JPEG") -> byte
     try:
         file.seek(0)
         with _open(file) as image:
+            # In place first: on a file not decoded yet, Pillow then decodes a JPEG at a
+            # reduced size (draft mode) instead of in full.
             image.thumbnail((box, box))
-            if fmt == "JPEG":
-                small = image.convert("RGB")
-            else:
-                small = image.convert("RGBA") if image.mode not in ("RGB", "RGBA") else image
-            out = io.BytesIO()
-            small.save(out, fmt)
+            data = _preview(image, box, fmt)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning, *_UNREADABLE):
         return None
     finally:
         file.seek(0)
-    return out.getvalue()
+    return data

@@ -131,9 +131,14 @@ def plan(
     capacity: float,
     pinned_in: Iterable[int] = (),
     pinned_out: Iterable[int] = (),
+    *,
+    explain: bool = True,
 ) -> Plan:
     """The optimal plan with its explanation per item: what leaving an item out (or
-    taking it in) would cost, found by solving again with that item forced."""
+    taking it in) would cost, found by solving again with that item forced.
+
+    `explain=False` skips those extra solves (one per item): for who only needs the set,
+    such as accepting the plan. Explanations then say in or out, with no `delta`."""
     capacity = max(capacity, 0.0)
     pins_in = {i.key for i in items if i.key in set(pinned_in)}
     pins_out = {i.key for i in items if i.key in set(pinned_out)} - pins_in
@@ -144,7 +149,9 @@ def plan(
         found = solve(items, capacity, (), pins_out) or Solution(frozenset(), 0.0, 0.0)
     explanations: dict[int, Explanation] = {}
     for item in items:
-        if item.key in found.chosen:
+        if not explain:
+            explanations[item.key] = Explanation(item.key, item.key in found.chosen, "optimal")
+        elif item.key in found.chosen:
             if item.key in pins_in:
                 explanations[item.key] = Explanation(item.key, True, "pinned_in")
                 continue

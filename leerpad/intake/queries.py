@@ -182,7 +182,9 @@ def plannable() -> QuerySet[Request]:
     ).select_related("requester", "sponsor")
 
 
-def plan_for(quarter: str) -> PlanView:
+def plan_for(quarter: str, *, explain: bool = True) -> PlanView:
+    """The plan for `quarter` over the plannable requests; `explain=False` when only the
+    chosen set is needed (see `portfolio.plan`)."""
     capacity = capacity_for(quarter)
     weights = Weights.current()
     requests = list(plannable().order_by("id"))
@@ -198,6 +200,7 @@ def plan_for(quarter: str) -> PlanView:
         float(capacity.free),
         pinned_in=[r.pk for r in requests if r.pin == Request.Pin.IN],
         pinned_out=[r.pk for r in requests if r.pin == Request.Pin.OUT],
+        explain=explain,
     )
     rows = [
         PlanRow(r, item, result.explanations[r.pk], wsjf(r, weights), r.pk in result.greedy.chosen)

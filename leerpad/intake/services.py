@@ -256,7 +256,7 @@ def accept_plan(
         .filter(pk__in=expected, status__in=PLANNABLE)
         .order_by("pk")
     )
-    view = queries.plan_for(quarter)
+    view = queries.plan_for(quarter, explain=False)
     chosen = set(view.plan.solution.chosen) if view.plan else set()
     if len(requests) != len(expected) or chosen != expected:
         raise IntakeError(

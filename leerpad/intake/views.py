@@ -331,7 +331,8 @@ def plan_accept(request: HttpRequest) -> HttpResponse:
     then accepts them all (POST), unless the plan changed since the confirmation."""
     quarter = _plan_quarter(request)
     if request.method != "POST":
-        view = queries.plan_for(quarter)
+        # The set and its totals only: the plan page explained each row already.
+        view = queries.plan_for(quarter, explain=False)
         rows = [row for row in view.rows if row.explanation.chosen]
         chosen = {row.request.pk for row in rows}
         seen = request.GET.get("chosen")

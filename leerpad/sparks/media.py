@@ -101,8 +101,10 @@ def prepare_image(upload: UploadedFile) -> Prepared:
         max_pixels=IMAGE_MAX_PIXELS,
         messages=MESSAGES,
     )
-    cleaned = images.strip_metadata(upload, facts, quality=88, messages=MESSAGES)
-    thumb_bytes = images.thumbnail(cleaned.data, THUMBNAIL_SIZE[0], fmt="JPEG")
+    cleaned = images.strip_metadata(
+        upload, facts, quality=88, messages=MESSAGES, thumbnail_box=THUMBNAIL_SIZE[0]
+    )
+    thumb_bytes = cleaned.thumbnail
     media_type, ext = IMAGE_FORMATS[facts.format]
     stem = _stem(upload.name or "")
     content = ContentFile(cleaned.data, name=f"{stem}.{ext}")

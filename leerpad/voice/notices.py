@@ -7,30 +7,24 @@ the reminder says "if you have not answered yet" instead of being sent only to t
 have not: voice does not know who answered without recomputing ballot tokens, and must not
 write the answer down elsewhere (docs/voice.md).
 
-The rows are made with one `bulk_create`: a location's audience can be thousands of people,
-and the texts are rendered once per language, not once per person.
+The rows are made with `campaigns.services.notify_many`, one bulk insert: a location's
+audience can be thousands of people, and the texts are rendered once per language.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.urls import reverse
-from django.utils import formats, translation
+from django.utils import formats
 from django.utils.translation import gettext as _
 
-from leerpad.campaigns.models import Notification
+from leerpad.campaigns.services import notify_many
 from leerpad.voice.models import Pulse
 
 # The reminder goes out this many days before the closing date (the last day to answer).
 REMINDER_DAYS = 2
-
-# Notification columns (as `campaigns.services.notify` cuts them).
-_TITLE_MAX = 300
-_LINK_TEXT_MAX = 200
 
 
 def _date(value: dt.date) -> str:
@@ -82,23 +76,8 @@ def send(pulse: Pulse, people: Iterable[tuple[int, str]], *, reminder: bool) -> 
     Runs inside the caller's transaction (opening the pulse, claiming the reminder): the
     notices exist exactly when the pulse opened or the reminder was claimed.
     """
-    by_language: dict[str, list[int]] = defaultdict(list)
-    for person_id, language in people:
-        by_language[language or settings.LANGUAGE_CODE].append(person_id)
-    link = reverse("voice:pulse", args=[pulse.pk])
-    rows: list[Notification] = []
-    for language, person_ids in by_language.items():
-        with translation.override(language):
-            title, body, link_text = reminder_texts(pulse) if reminder else opened_texts(pulse)
-        rows += [
-            Notification(
-                person_id=person_id,
-                title=title[:_TITLE_MAX],
-                body=body,
-                link=link,
-                link_text=link_text[:_LINK_TEXT_MAX],
-            )
-            for person_id in person_ids
-        ]
-    Notification.objects.bulk_create(rows, batch_size=500)
-    return len(rows)
+    return notify_many(
+        people,
+        lambda: reminder_texts(pulse) if reminder else opened_texts(pulse),
+        link=reverse("voice:pulse", args=[pulse.pk]),
+    )

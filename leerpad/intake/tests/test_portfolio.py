@@ -139,3 +139,27 @@ def test_the_value_only_solve_finds_the_same_value_and_may_use_more_days() -> No
     assert fast.value == full.value == 10
     assert full.days == 4
     assert fast.days in {4, 9}
+
+
+def test_without_explanations_the_set_is_the_same_and_solved_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from leerpad.intake import portfolio
+
+    items = [Item(1, 12, 6), Item(2, 9, 5), Item(3, 9, 5), Item(4, 4, 2)]
+    calls = []
+    real_solve = portfolio.solve
+
+    def counting_solve(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        return real_solve(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(portfolio, "solve", counting_solve)
+    quick = plan(items, 12, pinned_out=[4], explain=False)
+    assert len(calls) == 1
+    full = plan(items, 12, pinned_out=[4])
+    assert quick.solution == full.solution and quick.solution.chosen == {1, 2}
+    assert {k: e.chosen for k, e in quick.explanations.items()} == {
+        k: e.chosen for k, e in full.explanations.items()
+    }
+    assert all(e.delta is None for e in quick.explanations.values())
